@@ -1,0 +1,5 @@
+"""Collab: the project package and the core app every other app shares."""
+
+from collab.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,53 @@
+"""The only place that knows group names and talks to the channel layer.
+
+Everything here is called after commit (`transaction.on_commit`), so nobody is told about a row
+that was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+LEADS_GROUP = "leads"
+
+# Channel-layer message types; a consumer handles each with the method of the same name
+# (dots become underscores).
+FRAME_EVENT = "collab.frame"
+CLOSE_EVENT = "collab.close"
+
+
+def user_group(user_id: int) -> str:
+    """Return the group that every open socket of one person joins."""
+    return f"user.{user_id}"
+
+
+def send_frame_to_users(user_ids: Iterable[int], frame: dict) -> None:
+    """Send one JSON frame to every open socket of each person, now."""
+    layer = get_channel_layer()
+    for user_id in set(user_ids):
+        try:
+            async_to_sync(layer.group_send)(
+                user_group(user_id), {"type": FRAME_EVENT, "frame": frame}
+            )
+        except Exception:  # the database is the record; a lost frame is recovered on reload
+            logger.exception("could not publish %s to user %s", frame.get("type"), user_id)
+
+
+def publish_to_users(user_ids: Iterable[int], frame: dict) -> None:
+    """Send a frame to people's sockets once the current transaction commits."""
+    transaction.on_commit(partial(send_frame_to_users, list(user_ids), frame))
+
+
+def close_user_connections(user_id: int, *, code: int = 4401) -> None:
+    """Close every open socket of one person, now (after deactivation, for instance)."""
+    async_to_sync(get_channel_layer().group_send)(
+        user_group(user_id), {"type": CLOSE_EVENT, "code": code}
+    )
