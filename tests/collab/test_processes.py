@@ -2,15 +2,13 @@
 
 import asyncio
 import json
-import os
 
 import pytest
 import websockets
-from celery import Celery
 
 from accounts.services import create_api_token
 from tests.factories import UserFactory
-from tests.live import celery_worker, daphne
+from tests.live import daphne
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
