@@ -51,3 +51,27 @@ def push_notifications(rows: list[Notification]) -> None:
             "unread_count": counts[row.recipient_id],
         }
         realtime.send_frame_to_users([row.recipient_id], frame)
+
+
+def mark_notifications_read(*, user, url_prefix: str) -> int:
+    """Mark read every unread notification of `user` whose link starts with `url_prefix`.
+
+    Chat calls this when a person reads a room, so a mention or direct message they saw in the
+    browser is not also mailed to them.
+    """
+    from django.utils import timezone
+
+    count = Notification.objects.filter(
+        recipient=user, read_at__isnull=True, url__startswith=url_prefix
+    ).update(read_at=timezone.now())
+    if count:
+        transaction.on_commit(lambda: push_unread_count(user_id=user.pk))
+    return count
+
+
+def push_unread_count(*, user_id: int) -> None:
+    """Tell a person's sockets their new unread count (after reading something)."""
+    from collab.selectors import unread_counts_for
+
+    count = unread_counts_for(user_ids=[user_id])[user_id]
+    realtime.send_frame_to_users([user_id], {"type": "notification.read", "unread_count": count})
