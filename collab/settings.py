@@ -312,3 +312,46 @@ if SENTRY_DSN:  # pragma: no cover - needs an outside service
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=10)
 DEMO_PASSWORD = "collab-demo-2026"  # noqa: S105 - printed by seed_demo, demo data only
+
+# Accounts ----
+# allauth's user sessions list a person's active sessions and let deactivation end them.
+INSTALLED_APPS += ["allauth.usersessions"]
+MIDDLEWARE += [
+    "accounts.middleware.ClientIpMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.RequireMfaMiddleware",
+]
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+# "open": anyone may sign up; "invite": only people holding a lead's invitation link.
+COLLAB_SIGNUP_MODE = env.str("COLLAB_SIGNUP_MODE", default="open")
+if COLLAB_SIGNUP_MODE not in {"open", "invite"}:
+    from collab.config import ConfigError
+
+    raise ConfigError(f"COLLAB_SIGNUP_MODE={COLLAB_SIGNUP_MODE!r}: use open or invite.")
+COLLAB_INVITATION_MAX_AGE_DAYS = env.int("COLLAB_INVITATION_MAX_AGE_DAYS", default=7)
+# Staff and leads must set up two-factor authentication before using Collab.
+COLLAB_MFA_REQUIRED_FOR_LEADS = env.bool("COLLAB_MFA_REQUIRED_FOR_LEADS", default=False)
+COLLAB_AVATAR_MAX_BYTES = env.int("COLLAB_AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
+COLLAB_AVATAR_SIZE = 256  # pixels, square; uploads are cropped and resized to this
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Collab] "
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Collab")
+USERSESSIONS_TRACK_ACTIVITY = False
+# Counted in the shared cache (Redis when REDIS_URL is set), so they hold across processes.
+# The eleventh failed password in a minute, per address or per account, is refused before the
+# password is checked; "api_token" guards POST /api/v1/auth/token/ the same way.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("COLLAB_LOGIN_FAILED_RATE", default="10/m/ip,10/5m/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "api_token": env.str("COLLAB_API_TOKEN_RATE", default="10/m/ip,10/5m/key"),
+}
+LOGGING["filters"]["client_ip"] = {"()": "accounts.middleware.ClientIpFilter"}
+LOGGING["loggers"]["collab.security"] = {"level": "INFO", "filters": ["client_ip"]}

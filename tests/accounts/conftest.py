@@ -1,0 +1,26 @@
+"""Fixtures for the accounts tests."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from collab.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Give each test its own cache key prefix, so rate-limit counts never leak between tests."""
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"collab-test-accounts-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in the calling process (mail lands in `mail.outbox`)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
