@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
@@ -43,7 +43,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
-        invitation = pending_invitation(getattr(context, "request", None))
+        invitation = pending_invitation(getattr(allauth_context, "request", None))
         if invitation is not None and email.lower() != invitation.email.lower():
             raise forms.ValidationError(
                 f"This invitation is for {invitation.email}: sign up with that address."
@@ -62,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the message now and let a Celery worker send it once this commits."""
-        request = context.request
+        request = allauth_context.request
         from django.contrib.sites.shortcuts import get_current_site
 
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
