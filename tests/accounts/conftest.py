@@ -17,6 +17,15 @@ def fresh_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash quickly in-process (live processes keep the real hashers: see test_rate_limits)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 @pytest.fixture
 def eager_celery():
     """Run Celery tasks in the calling process (mail lands in `mail.outbox`)."""
