@@ -110,6 +110,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        """Answer 404, not 500, for a provider that is installed but not configured."""
+        from allauth.socialaccount.models import SocialApp
+        from django.http import Http404
+
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as exc:
+            raise Http404(f"Sign-in with {provider} is not set up here.") from exc
+
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form=form)
         invitation = pending_invitation(request)

@@ -21,7 +21,7 @@ def test_directory_shows_role_and_online_state_and_searches(member_client, membe
         page = member_client.get("/people/").content.decode()
         assert "Ada Lovelace" in page and "Grace Hopper" in page
         assert "gone" not in page  # only admins see deactivated people
-        grace_row = page.split('id="person-%d"' % grace.pk)[1].split("</li>")[0]
+        grace_row = page.split(f'id="person-{grace.pk}"')[1].split("</li>")[0]
         assert "Online" in grace_row and "Tester" in grace_row
         assert "presence--online" in grace_row
 
