@@ -191,18 +191,16 @@ def change_role(request, user_id: int):
     """Give a person a new role (admins)."""
     person = get_object_or_404(User, pk=user_id)
     form = RoleForm(request.POST)
+    # An unknown role still goes to the service, which explains it as a field error.
+    role = form.cleaned_data["role"] if form.is_valid() else request.POST.get("role")
     try:
-        if not form.is_valid():
-            services.change_role(actor=request.user, user=person, role=request.POST.get("role"))
-        else:
-            services.change_role(actor=request.user, user=person, role=form.cleaned_data["role"])
+        person = services.change_role(actor=request.user, user=person, role=role)
     except Forbidden as error:
         return _refused(request, error)
     except DomainError as error:
         messages.error(request, f"{person.name}: {error.detail}")
         return _render_people(request, status=400, role_errors={person.pk: error.detail})
     messages.success(request, f"{person.name} is now {person.get_role_display()}.")
-    person.refresh_from_db(fields=["role"])
     return redirect(reverse("people") + f"#person-{person.pk}")
 
 

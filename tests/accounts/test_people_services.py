@@ -186,3 +186,18 @@ def test_deactivation_ends_the_persons_browser_sessions(client, admin_person, pa
     response = browser.post("/accounts/login/", {"login": person.username, "password": password})
     assert response.status_code == 302
     assert int(browser.session["_auth_user_id"]) == person.pk
+
+
+@pytest.mark.django_db
+def test_people_page_confirms_the_new_role(client, admin_person, member):
+    client.force_login(admin_person)
+    response = client.post(f"/people/{member.pk}/role/", {"role": "designer"}, follow=True)
+    assert f"{member.name} is now Designer." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_missing_role_is_a_field_error_not_a_500(client, admin_person, member):
+    client.force_login(admin_person)
+    response = client.post(f"/people/{member.pk}/role/", {})
+    assert response.status_code == 400
+    assert "is not a role" in response.content.decode()

@@ -1,0 +1,74 @@
+"""Accounts pages in a real browser: keyboard use, accessibility, a deactivated person's tab."""
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from tests.factories import UserFactory
+
+
+def test_account_pages_have_no_axe_violations(browser, live_url, login):
+    admin = UserFactory(role=Role.ADMIN, is_staff=True, display_name="Ada Admin")
+    UserFactory(display_name="Grace Hopper")
+    context = login(browser.new_context(), admin)
+    page = context.new_page()
+    for path in (
+        "/accounts/profile/",
+        "/people/",
+        "/accounts/2fa/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/sessions/",
+    ):
+        page.goto(live_url + path)
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+    anonymous = browser.new_page()
+    for path in ("/accounts/signup/", "/accounts/password/reset/"):
+        anonymous.goto(live_url + path)
+        results = Axe().run(anonymous)
+        assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+    context.close()
+
+
+def test_admin_changes_a_role_from_the_people_page(browser, live_url, login):
+    admin = UserFactory(role=Role.ADMIN, display_name="Ada Admin")
+    grace = UserFactory(display_name="Grace Hopper")
+    context = login(browser.new_context(), admin)
+    page = context.new_page()
+    page.goto(live_url + "/people/")
+    page.get_by_label("Search people").fill("grace")
+    page.get_by_label("Search people").press("Enter")
+    expect(page.get_by_role("heading", name="People matching “grace”")).to_be_visible()
+    page.get_by_label("Role of Grace Hopper", exact=True).select_option("tester")
+    page.get_by_role("button", name="Change role of Grace Hopper").click()
+    expect(page.get_by_text("Grace Hopper is now Tester.")).to_be_visible()
+    grace.refresh_from_db()
+    assert grace.role == Role.TESTER
+    context.close()
+
+
+def test_deactivating_a_person_closes_their_open_tab_socket(browser, live_url, login):
+    admin = UserFactory(role=Role.ADMIN, display_name="Ada Admin")
+    dana = UserFactory(display_name="Dana")
+    dana_context = login(browser.new_context(), dana)
+    dana_page = dana_context.new_page()
+    closes = []
+    dana_page.on(
+        "websocket",
+        lambda ws: ws.on("close", lambda _ws: closes.append(True)),
+    )
+    dana_page.goto(live_url + "/people/")
+    dana_page.wait_for_event("websocket")
+
+    admin_context = login(browser.new_context(), admin)
+    admin_page = admin_context.new_page()
+    admin_page.goto(live_url + "/people/")
+    admin_page.get_by_role("button", name="Deactivate Dana").click()
+    expect(admin_page.get_by_text("Dana is deactivated.")).to_be_visible()
+    dana_page.wait_for_timeout(1000)
+    assert closes, "Dana's socket was not closed"
+    dana_page.goto(live_url + "/people/")
+    expect(dana_page).to_have_url(live_url + "/accounts/login/?next=/people/")
+    admin_context.close()
+    dana_context.close()
