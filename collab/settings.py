@@ -353,5 +353,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "api_token": env.str("COLLAB_API_TOKEN_RATE", default="10/m/ip,10/5m/key"),
 }
+# Behind N trusted proxies, the client is the Nth address from the right of X-Forwarded-For;
+# 0 trusts no header and uses the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COLLAB_TRUSTED_PROXY_COUNT", default=0)
 LOGGING["filters"]["client_ip"] = {"()": "accounts.middleware.ClientIpFilter"}
 LOGGING["loggers"]["collab.security"] = {"level": "INFO", "filters": ["client_ip"]}

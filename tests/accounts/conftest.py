@@ -13,8 +13,19 @@ from collab.celery import app as celery_app
 def fresh_cache(settings):
     """Give each test its own cache key prefix, so rate-limit counts never leak between tests."""
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"collab-test-accounts-{uuid.uuid4().hex[:12]}"
+    prefix = f"collab-test-accounts-{uuid.uuid4().hex[:12]}"
+    caches["default"]["KEY_PREFIX"] = prefix
     settings.CACHES = caches
+    yield
+    if settings.REDIS_URL:
+        # Remove only this test's keys (never FLUSHDB: the database may be shared).
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 @pytest.fixture(autouse=True)

@@ -193,3 +193,23 @@ def test_successful_login_is_logged_and_rotates_the_session(client, member, pass
     assert before != after
     record = next(r for r in caplog.records if r.getMessage() == "login succeeded")
     assert record.user_id == member.pk and record.ip == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_client_address_comes_from_the_proxy_header_only_when_trusted(
+    client, member, settings, caplog
+):
+    with caplog.at_level(logging.INFO, logger="collab.security"):
+        client.post(
+            "/accounts/login/",
+            {"login": member.username, "password": "x"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+        client.post(
+            "/accounts/login/",
+            {"login": member.username, "password": "x"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    ips = [r.ip for r in caplog.records if r.getMessage() == "login failed"]
+    assert ips == ["127.0.0.1", "203.0.113.9"]
