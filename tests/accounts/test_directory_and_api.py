@@ -213,3 +213,10 @@ def test_client_address_comes_from_the_proxy_header_only_when_trusted(
         )
     ips = [r.ip for r in caplog.records if r.getMessage() == "login failed"]
     assert ips == ["127.0.0.1", "203.0.113.9"]
+
+
+@pytest.mark.django_db
+def test_api_schema_describes_token_authentication(member_client):
+    response = member_client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"tokenAuth" in response.content

@@ -105,3 +105,22 @@ def test_github_failure_shows_an_error_page_not_a_500(client, settings):
     assert response.status_code == 401
     assert b"Third-Party Login Failure" in response.content
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invited_person_may_join_through_github_when_invite_only(
+    client, github, settings, lead_user
+):
+    from accounts import services
+    from collab.models import Notification
+
+    settings.COLLAB_SIGNUP_MODE = "invite"
+    invitation = services.invite_person(
+        actor=lead_user, email="octo@example.com", role="designer", base_url="http://x"
+    )
+    client.get(f"/accounts/invite/{services.invitation_token(invitation)}/")
+    response = sign_in_with_github(client)
+    assert response.status_code == 302
+    person = User.objects.get(username="octo-cat")
+    assert person.role == Role.DESIGNER
+    assert Notification.objects.filter(recipient=lead_user, kind="invitation_accepted").exists()

@@ -201,3 +201,42 @@ def test_missing_role_is_a_field_error_not_a_500(client, admin_person, member):
     response = client.post(f"/people/{member.pk}/role/", {})
     assert response.status_code == 400
     assert "is not a role" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_people_actions_refused_to_members_change_nothing(client, member, caplog):
+    other = UserFactory(is_active=False)
+    target = UserFactory()
+    client.force_login(member)
+    with caplog.at_level(logging.WARNING, logger="collab.security"):
+        assert client.post(f"/people/{target.pk}/deactivate/").status_code == 403
+        assert client.post(f"/people/{other.pk}/reactivate/").status_code == 403
+        assert client.post("/people/invitations/1/withdraw/").status_code == 403
+        assert client.post("/people/invite/", {"email": "bad"}).status_code == 403
+    target.refresh_from_db()
+    other.refresh_from_db()
+    assert target.is_active and not other.is_active
+    refusals = [r for r in caplog.records if r.getMessage().startswith("permission refused")]
+    assert len(refusals) == 4
+    assert refusals[0].user_id == member.pk and refusals[0].ip == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_admin_cannot_deactivate_themselves_from_the_people_page(client, admin_person):
+    client.force_login(admin_person)
+    response = client.post(f"/people/{admin_person.pk}/deactivate/")
+    assert response.status_code == 400
+    assert "You cannot deactivate yourself." in response.content.decode()
+    assert client.post("/people/invitations/999/withdraw/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_signed_in_person_opening_an_invitation_is_told_to_log_out(client, lead_user, member):
+    invitation = services.invite_person(
+        actor=lead_user, email="fresh@example.com", role="developer", base_url="http://x"
+    )
+    client.force_login(member)
+    response = client.get(f"/accounts/invite/{services.invitation_token(invitation)}/", follow=True)
+    assert "log out first" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
