@@ -195,3 +195,16 @@ def test_pages_show_times_in_the_persons_time_zone(member_client, member):
     create_api_token(user=member, name="tz")
     page = member_client.get("/accounts/profile/").content.decode()
     assert "+09:00" in page  # the <time datetime> of the token, in Tokyo time
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tokens", [1, 50])
+def test_profile_page_runs_fixed_queries(member_client, member, django_assert_num_queries, tokens):
+    from accounts.services import create_api_token
+
+    for number in range(tokens):
+        create_api_token(user=member, name=f"t{number}")
+    # session, user, unread badge, user sessions, has TOTP, tokens
+    with django_assert_num_queries(6):
+        response = member_client.get("/accounts/profile/")
+    assert response.content.decode().count("Revoke token") == tokens
