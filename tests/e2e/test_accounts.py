@@ -31,6 +31,21 @@ def test_account_pages_have_no_axe_violations(browser, live_url, login):
     context.close()
 
 
+def test_account_pages_have_no_axe_violations_in_dark_mode(browser, live_url, login):
+    admin = UserFactory(role=Role.ADMIN, display_name="Ada Admin")
+    context = login(browser.new_context(color_scheme="dark"), admin)
+    page = context.new_page()
+    for path in ("/accounts/profile/", "/people/", "/accounts/2fa/"):
+        page.goto(live_url + path)
+        results = Axe().run(page)
+        assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+    context.close()
+    anonymous = browser.new_context(color_scheme="dark").new_page()
+    anonymous.goto(live_url + "/accounts/login/")
+    results = Axe().run(anonymous)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def test_admin_changes_a_role_from_the_people_page(browser, live_url, login):
     admin = UserFactory(role=Role.ADMIN, display_name="Ada Admin")
     grace = UserFactory(display_name="Grace Hopper")
