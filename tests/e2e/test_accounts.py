@@ -79,11 +79,43 @@ def test_deactivating_a_person_closes_their_open_tab_socket(browser, live_url, l
     admin_context = login(browser.new_context(), admin)
     admin_page = admin_context.new_page()
     admin_page.goto(live_url + "/people/")
+    questions = []
+    admin_page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     admin_page.get_by_role("button", name="Deactivate Dana").click()
     expect(admin_page.get_by_text("Dana is deactivated.")).to_be_visible()
+    assert questions and questions[0].startswith("Deactivate Dana?")
     dana_page.wait_for_timeout(1000)
     assert closes, "Dana's socket was not closed"
     dana_page.goto(live_url + "/people/")
     expect(dana_page).to_have_url(live_url + "/accounts/login/?next=/people/")
     admin_context.close()
     dana_context.close()
+
+
+def test_cancelling_the_confirmation_keeps_the_person_active(browser, live_url, login):
+    admin = UserFactory(role=Role.ADMIN, display_name="Ada Admin")
+    kim = UserFactory(display_name="Kim")
+    context = login(browser.new_context(), admin)
+    page = context.new_page()
+    page.goto(live_url + "/people/")
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Deactivate Kim").click()
+    page.wait_for_timeout(300)
+    kim.refresh_from_db()
+    assert kim.is_active
+    context.close()
+
+
+def test_new_token_can_be_copied_and_is_announced(browser, live_url, login):
+    person = UserFactory(display_name="Tok")
+    context = login(browser.new_context(), person)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_url)
+    page = context.new_page()
+    page.goto(live_url + "/accounts/profile/")
+    page.get_by_label("Token name").fill("laptop")
+    page.get_by_role("button", name="Create token").click()
+    key = page.get_by_label("Token key").input_value()
+    page.get_by_role("button", name="Copy").click()
+    expect(page.locator("[data-live-region]")).to_have_text("Token copied to the clipboard.")
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    context.close()
