@@ -93,6 +93,9 @@ def test_sign_up_verify_log_in_enable_totp_and_log_in_with_it(
     response = client.post("/accounts/2fa/totp/activate/", {"code": totp_now(secret)})
     assert response.status_code == 302
     assert nova.authenticator_set.filter(type="totp").exists()
+    # Recovery codes come with it, to be shown and downloaded.
+    assert nova.authenticator_set.filter(type="recovery_codes").exists()
+    assert client.get("/accounts/2fa/recovery-codes/").status_code == 200
 
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
@@ -198,3 +201,31 @@ def test_expired_and_tampered_invitation_links_explain_themselves(client, settin
     assert response.status_code == 400
     assert b"This invitation has expired" in response.content
     assert "collab_invitation_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_recovery_code_signs_in_once_in_place_of_a_totp_code(client):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = UserFactory(username="rita")
+    person.set_password(PASSWORD)
+    person.save()
+    TOTP.activate(person, generate_totp_secret())
+    codes = RecoveryCodes.activate(person).get_unused_codes()
+    assert len(codes) >= 8
+
+    def sign_in(code):
+        client.post("/accounts/login/", {"login": "rita", "password": PASSWORD})
+        return client.post("/accounts/2fa/authenticate/", {"code": code})
+
+    response = sign_in(codes[0])
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == person.pk
+    client.post("/accounts/logout/")
+    response = sign_in(codes[0])
+    assert response.status_code == 200  # a used recovery code is refused
+    assert "_auth_user_id" not in client.session
+    recovery = Authenticator.objects.get(user=person, type=Authenticator.Type.RECOVERY_CODES)
+    assert codes[0] not in RecoveryCodes(recovery).get_unused_codes()
