@@ -240,3 +240,21 @@ def test_signed_in_person_opening_an_invitation_is_told_to_log_out(client, lead_
     assert "log out first" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_revoked_token_no_longer_opens_a_websocket():
+    person = await sync_to_async(UserFactory)()
+    token, key = await sync_to_async(services.create_api_token)(user=person, name="ws")
+    headers = [(b"authorization", f"Token {key}".encode())]
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    assert (await communicator.connect())[0]
+    await communicator.disconnect()
+    await sync_to_async(services.revoke_api_token)(user=person, token_id=token.pk)
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    await communicator.connect()
+    assert await communicator.receive_output(timeout=2) == {
+        "type": "websocket.close",
+        "code": 4401,
+    }
+    await communicator.disconnect()

@@ -34,3 +34,27 @@ def test_session_cookie_is_secure_httponly_and_samesite(client, password):
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_password_change_checks_the_validators_and_takes_effect(client, password):
+    person = UserFactory(username="pat")
+    client.post("/accounts/login/", {"login": "pat", "password": password})
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": "12345678", "password2": "12345678"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This password is entirely numeric." in page
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": password,
+            "password1": "new-Lantern-harbour-7",
+            "password2": "new-Lantern-harbour-7",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("new-Lantern-harbour-7")
