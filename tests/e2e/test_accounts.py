@@ -69,12 +69,11 @@ def test_deactivating_a_person_closes_their_open_tab_socket(browser, live_url, l
     dana_context = login(browser.new_context(), dana)
     dana_page = dana_context.new_page()
     closes = []
-    dana_page.on(
-        "websocket",
-        lambda ws: ws.on("close", lambda _ws: closes.append(True)),
-    )
-    dana_page.goto(live_url + "/people/")
-    dana_page.wait_for_event("websocket")
+    # Listen before loading: the page opens its socket while it loads.
+    with dana_page.expect_websocket() as socket_info:
+        dana_page.goto(live_url + "/people/")
+    socket_info.value.on("close", lambda _ws: closes.append(True))
+    dana_page.wait_for_timeout(300)  # let the handshake finish before the deactivation
 
     admin_context = login(browser.new_context(), admin)
     admin_page = admin_context.new_page()
