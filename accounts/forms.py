@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django import forms
@@ -9,7 +10,9 @@ from django import forms
 from accounts.models import Role
 
 
+@functools.cache
 def time_zone_choices() -> list[tuple[str, str]]:
+    """Return every time zone as (value, label), sorted (read from disk once per process)."""
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 

@@ -22,6 +22,7 @@ from accounts.forms import (
     RoleForm,
     TokenForm,
     apply_domain_error,
+    time_zone_choices,
 )
 from accounts.models import Role, User
 from accounts.permissions import Permission, has_permission
@@ -62,6 +63,7 @@ def _render_profile(request, *, status: int = 200, **overrides):
         "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
         "new_key": None,
         "avatar_max_kb": settings.COLLAB_AVATAR_MAX_BYTES // 1024,
+        "time_zones": time_zone_choices(),
     }
     context.update(overrides)
     return render(request, "accounts/profile.html", context, status=status)

@@ -42,6 +42,8 @@ def test_profile_shows_sections_and_saves_name_and_time_zone(member_client, memb
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.display_name, member.time_zone) == ("Dana D.", "Europe/Paris")
+    page = member_client.get("/accounts/profile/").content.decode()
+    assert '<option value="Europe/Paris" selected>Europe/Paris</option>' in page
     assert member.initials == "DD"
 
 
