@@ -16,6 +16,7 @@ from collab.config import (
     check_redis_url,
     check_secret_key,
     database_config,
+    filesystem_celery,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -147,18 +148,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
     # kombu's filesystem transport runs a real worker with no broker server to install.
-    CELERY_DATA_DIR = DATA_DIR / "celery"
-    for _folder in ("queue", "processed", "control", "results"):
-        (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://localhost//"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_DATA_DIR / "queue"),
-        "data_folder_out": str(CELERY_DATA_DIR / "queue"),
-        "processed_folder": str(CELERY_DATA_DIR / "processed"),
-        "control_folder": str(CELERY_DATA_DIR / "control"),
-        "store_processed": False,
-    }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
+    _fs_celery = filesystem_celery(DATA_DIR)
+    CELERY_BROKER_URL = _fs_celery["broker_url"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = _fs_celery["broker_transport_options"]
+    CELERY_RESULT_BACKEND = _fs_celery["result_backend"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
