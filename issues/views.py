@@ -234,7 +234,9 @@ def issue_detail(request, pk: int):
                 return redirect(issue.get_absolute_url())
         bound[action] = form
         status = 400
-    return render(request, "issues/detail.html", _detail_context(request, issue, bound), status)
+    return render(
+        request, "issues/detail.html", _detail_context(request, issue, bound), status=status
+    )
 
 
 def _bound_form(action, request):
