@@ -456,6 +456,15 @@ def update_issue(
     return issue
 
 
+@transaction.atomic
+def reopen_issue(*, actor: User, issue_id: int) -> Issue:
+    """Move a resolved or rejected issue back to in review (reporter within the window, leads)."""
+    issue = _locked_issue_for(user=actor, issue_id=issue_id)
+    if issue.status not in CLOSED_STATUSES:
+        raise Conflict("Only a resolved or rejected issue can be reopened.")
+    return update_issue(actor=actor, issue_id=issue_id, status=IssueStatus.IN_REVIEW)
+
+
 def _duplicate_target(issue: Issue, other_id) -> Issue:
     try:
         other = Issue.objects.get(pk=selectors.as_id(other_id))

@@ -226,9 +226,9 @@ def issue_detail(request, pk: int):
                 notice = _apply(action, form, request.user, issue)
             except DomainError as exc:
                 add_domain_error(form, exc)
-                if action == "reopen":
-                    messages.error(request, exc.detail)
-                    return redirect(issue.get_absolute_url())
+                if not exc.fields:
+                    # A refusal about the whole action (403, 409): say it at the top.
+                    bound["page_error"] = exc.detail
             else:
                 messages.success(request, notice)
                 return redirect(issue.get_absolute_url())
@@ -273,7 +273,7 @@ def _apply(action, form, user, issue) -> str:
             duplicate_of_id=data["duplicate_of"],
         )
         return "Triage saved."
-    services.update_issue(actor=user, issue_id=issue.pk, status=IssueStatus.IN_REVIEW)
+    services.reopen_issue(actor=user, issue_id=issue.pk)
     return "Issue reopened."
 
 
@@ -284,6 +284,7 @@ def _detail_context(request, issue, bound: dict) -> dict:
     people = list(selectors.assignable_people()) if is_lead else []
     context = {
         "issue": issue,
+        "page_error": bound.get("page_error", ""),
         "is_lead": is_lead,
         "comments": list(selectors.comments_for(issue)),
         "activity": list(selectors.activity_for(issue)),
