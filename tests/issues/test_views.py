@@ -165,9 +165,14 @@ def test_refusals_on_the_page_are_shown_not_500(as_, issue, reporter, lead):
     assert response.status_code == 400
     assert "Only a resolved or rejected issue can be reopened" in response.content.decode()
     assert as_(reporter).post(url, {"action": "explode"}).status_code == 302
-    for bad in [{"action": "comment", "body": ""}, {"action": "comment", "body": "x" * 10_001},
-                {"action": "attach"}, {"action": "edit", "title": ""},
-                {"action": "triage", "status": "zzz", "assignee": "abc", "duplicate_of": "-4"}]:  # fmt: skip
+    bad_posts = [
+        {"action": "comment", "body": ""},
+        {"action": "comment", "body": "x" * 10_001},
+        {"action": "attach"},
+        {"action": "edit", "title": ""},
+        {"action": "triage", "status": "zzz", "assignee": "abc", "duplicate_of": "-4"},
+    ]
+    for bad in bad_posts:
         assert as_(lead).post(url, bad).status_code == 400, bad
     assert as_(lead).get("/issues/abc/").status_code == 404
 
