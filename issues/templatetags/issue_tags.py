@@ -3,6 +3,7 @@
 from django import template
 
 from issues.forms import IssueForm
+from issues.models import IssueCategory, IssuePriority, IssueStatus
 
 register = template.Library()
 
@@ -14,3 +15,15 @@ def report_issue_dialog(context):
         "form": IssueForm(auto_id="dialog_%s"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+ACTIVITY_CHOICES = {"status": IssueStatus, "priority": IssuePriority, "category": IssueCategory}
+
+
+@register.filter
+def activity_value(value: str, field: str) -> str:
+    """Show a logged status, priority or category by its label ("in review", not "in_review")."""
+    choices = ACTIVITY_CHOICES.get(field)
+    if choices is not None and value in choices.values:
+        return choices(value).label.lower()
+    return value

@@ -46,7 +46,7 @@ function showErrors(form, errors) {
       const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
       input.setAttribute("aria-describedby", [...ids, ul.id].join(" "));
       const label = form.querySelector(`label[for="${input.id}"]`);
-      messages.push(`${label ? label.textContent.replace("*", "").trim() : name}: ${list.join(" ")}`);
+      messages.push(`${label ? label.textContent.replace(/[:*\s]+$/, "") : name}: ${list.join(" ")}`);
       if (!first) first = input;
     } else {
       messages.push(list.join(" "));

@@ -87,6 +87,11 @@ def test_a_leads_triage_change_appears_live_on_the_reporters_page(browser, live_
     expect(reporter_page.locator("[data-issue-status]")).to_have_text("Pending")
     expect(reporter_page.locator("html")).to_have_attribute("data-socket", "open")
     reporter_page.evaluate("window.__notReloaded = true")
+    queue_page = reporter_context.new_page()
+    queue_page.goto(f"{live_url}/issues/")
+    row = queue_page.locator(f'[data-issue-row="{issue.pk}"]')
+    expect(row.locator('[data-cell="status"]')).to_have_text("Pending")
+    expect(queue_page.locator("html")).to_have_attribute("data-socket", "open")
 
     lead_context = login(browser.new_context(), lead)
     lead_page = lead_context.new_page()
@@ -102,6 +107,8 @@ def test_a_leads_triage_change_appears_live_on_the_reporters_page(browser, live_
     expect(reporter_page.locator("[data-live-section=activity]")).to_contain_text("changed status")
     expect(reporter_page.locator("[data-live-region]")).to_contain_text("is now in review")
     assert reporter_page.evaluate("window.__notReloaded") is True
+    expect(row.locator('[data-cell="status"]')).to_have_text("In review")
+    expect(row.locator('[data-cell="assignee"]')).to_have_text("Lena Lead")
     reporter_context.close()
     lead_context.close()
 
