@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from collab.errors import DomainError
 from issues import selectors, services
 from issues.serializers import (
     ActivitySerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     CommentCreateSerializer,
     CommentSerializer,
     IssueCreateSerializer,
@@ -112,3 +116,36 @@ class IssueActivityView(generics.GenericAPIView):
         issue = selectors.issue_for(user=request.user, issue_id=pk)
         page = self.paginate_queryset(selectors.activity_for(issue))
         return self.get_paginated_response(ActivitySerializer(page, many=True).data)
+
+
+class IssueAttachmentsView(generics.GenericAPIView):
+    """An issue's files; or attach more (multipart `file`, images, PDF or text, 5 MB each)."""
+
+    serializer_class = AttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: AttachmentSerializer(many=True), 404: ERRORS[404]})
+    def get(self, request, pk: int):
+        issue = selectors.issue_for(user=request.user, issue_id=pk)
+        page = self.paginate_queryset(
+            selectors.attachments_for(issue).select_related("uploaded_by")
+        )
+        return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer(many=True), 400: ERRORS[400], 404: ERRORS[404]},
+    )
+    def post(self, request, pk: int):
+        selectors.issue_for(user=request.user, issue_id=pk)
+        data = AttachmentUploadSerializer(data={"file": request.FILES.getlist("file")})
+        data.is_valid(raise_exception=True)
+        try:
+            stored = services.add_attachments(
+                actor=request.user, issue_id=pk, files=data.validated_data["file"]
+            )
+        except DomainError as exc:
+            # The API names the upload part `file`; the service says `attachments`.
+            fields = {("file" if k == "attachments" else k): v for k, v in exc.fields.items()}
+            raise type(exc)(exc.detail, fields=fields) from exc
+        return Response(AttachmentSerializer(stored, many=True).data, status=201)

@@ -11,6 +11,7 @@ from issues.models import (
     RESOLUTION_MAX,
     TITLE_MAX,
     Activity,
+    Attachment,
     Comment,
     Issue,
     IssueCategory,
@@ -67,6 +68,18 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    """`{"id", "name", "content_type", "size", "url", "uploaded_by", "created_at"}`."""
+
+    uploaded_by = UserSerializer(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "url", "uploaded_by", "created_at"]
+        read_only_fields = fields
+
+
 # Input ----------------------------------------------------------------------------------------
 # Lengths are checked again by the services; these give DRF's per-field messages early.
 class IssueCreateSerializer(serializers.Serializer):
@@ -116,3 +129,10 @@ class IssueFilterSerializer(serializers.Serializer):
     reporter = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     sort = serializers.ChoiceField(list(SORTS), required=False, default="newest")
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        help_text="One or more files (repeat the `file` part).",
+    )

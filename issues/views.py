@@ -76,7 +76,7 @@ def issue_list(request):
         "counts": counts,
         "status_tabs": [(value, label, counts[value]) for value, label in IssueStatus.choices],
         "query": query.urlencode(),
-        "bulk": BulkForm(people=people) if is_lead else None,
+        "bulk": BulkForm(people=people, auto_id="bulk_%s") if is_lead else None,
         "current_status": values["status"],
     }
     return render(request, "issues/list.html", context)

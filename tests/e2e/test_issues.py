@@ -1,6 +1,7 @@
 """Issues in a real browser: the header dialog by keyboard alone, and live triage updates."""
 
 import re
+import threading
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -9,6 +10,15 @@ from accounts.models import Role
 from issues import services
 from issues.models import Issue
 from tests.factories import UserFactory
+
+
+def in_thread(fn, **kwargs):
+    """Call a service off Playwright's event loop thread (it publishes with async_to_sync)."""
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(value=fn(**kwargs)))
+    thread.start()
+    thread.join()
+    return result["value"]
 
 
 def tab_to(page, name: str, *, limit: int = 40) -> None:
@@ -79,7 +89,9 @@ def test_report_an_issue_from_the_header_dialog_by_keyboard_alone(browser, live_
 def test_a_leads_triage_change_appears_live_on_the_reporters_page(browser, live_url, login):
     lead = UserFactory(username="lena", display_name="Lena Lead", role=Role.PROJECT_MANAGER)
     dana = UserFactory(username="dana", display_name="Dana")
-    issue = services.report_issue(reporter=dana, title="Login is broken", description="500")
+    issue = in_thread(
+        services.report_issue, reporter=dana, title="Login is broken", description="500"
+    )
 
     reporter_context = login(browser.new_context(), dana)
     reporter_page = reporter_context.new_page()
@@ -115,8 +127,8 @@ def test_a_leads_triage_change_appears_live_on_the_reporters_page(browser, live_
 
 def test_issue_pages_have_no_axe_violations(browser, live_url, login):
     lead = UserFactory(username="lena", role=Role.PROJECT_MANAGER)
-    issue = services.report_issue(reporter=lead, title="Axe me", description="*text*")
-    services.add_comment(author=lead, issue_id=issue.pk, body="A comment")
+    issue = in_thread(services.report_issue, reporter=lead, title="Axe me", description="*text*")
+    in_thread(services.add_comment, author=lead, issue_id=issue.pk, body="A comment")
     context = login(browser.new_context(), lead)
     page = context.new_page()
     for path in ["/issues/", f"/issues/{issue.pk}/", "/issues/new/"]:
@@ -127,4 +139,26 @@ def test_issue_pages_have_no_axe_violations(browser, live_url, login):
     expect(page.get_by_role("dialog")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    context.close()
+
+
+def test_report_an_issue_with_javascript_off(browser, live_url, login):
+    dana = UserFactory(username="dana", display_name="Dana")
+    context = login(browser.new_context(java_script_enabled=False), dana)
+    page = context.new_page()
+    page.goto(live_url + "/")
+    expect(page.get_by_role("button", name="Report issue")).to_be_hidden()
+    page.get_by_role("link", name="Report issue").click()
+    expect(page).to_have_url(live_url + "/issues/new/")
+    form = page.locator("main form")
+    form.get_by_label("Title").fill("ab")
+    form.get_by_role("button", name="Report issue").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Please correct the marked fields")
+    expect(form.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Title").fill("The wiki is read-only")
+    form.get_by_label("Category").select_option("question")
+    form.get_by_role("button", name="Report issue").click()
+    expect(page).to_have_url(re.compile(r"/issues/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("The wiki is read-only")
+    assert Issue.objects.get().category == "question"
     context.close()

@@ -139,3 +139,27 @@ def test_too_many_files_at_once_are_refused(issue, reporter):
     files = [SimpleUploadedFile(f"f{i}.txt", b"text") for i in range(11)]
     with pytest.raises(Invalid, match="at most 10"):
         services.add_attachments(actor=reporter, issue_id=issue.pk, files=files)
+
+
+def test_api_lists_and_uploads_attachments(client, issue, reporter, other_dev):
+    client.force_login(reporter)
+    url = f"/api/v1/issues/{issue.pk}/attachments/"
+    response = client.post(url, {"file": [SimpleUploadedFile("a.png", png_bytes())]})
+    assert response.status_code == 201, response.content
+    (body,) = response.json()
+    assert set(body) == {"id", "name", "content_type", "size", "url", "uploaded_by", "created_at"}
+    assert (body["name"], body["content_type"]) == ("a.png", "image/png")
+    assert client.get(body["url"]).status_code == 200
+    listed = client.get(url).json()
+    assert [a["id"] for a in listed["results"]] == [body["id"]]
+
+    response = client.post(url, {"file": [SimpleUploadedFile("b.png", ELF)]})
+    assert response.status_code == 400
+    assert "b.png is not an image" in response.json()["file"][0]
+    assert client.post(url, {}).status_code == 400
+    assert client.post(url, {"file": "x"}, content_type="application/json").status_code == 415
+    assert Attachment.objects.count() == 1
+
+    client.force_login(other_dev)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"file": [SimpleUploadedFile("c.txt", b"hi")]}).status_code == 404
