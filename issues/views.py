@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -292,7 +294,8 @@ def _detail_context(request, issue, bound: dict) -> dict:
         "comment_form": bound.get("comment") or CommentForm(),
         "attach_form": bound.get("attach") or AttachmentForm(),
         "can_edit": is_lead or (is_reporter and issue.status == IssueStatus.PENDING),
-        "can_reopen": issue.status in CLOSED_STATUSES and (is_lead or is_reporter),
+        "can_reopen": issue.status in CLOSED_STATUSES
+        and (is_lead or (is_reporter and _within_reopen_window(issue))),
         "source_url": (
             f"/chat/{issue.source_message.room_id}/?seq={issue.source_message.seq}"
             if issue.source_message_id
@@ -319,6 +322,11 @@ def _detail_context(request, issue, bound: dict) -> dict:
             },
         )
     return context
+
+
+def _within_reopen_window(issue) -> bool:
+    window = timedelta(days=settings.ISSUES_REOPEN_DAYS)
+    return issue.closed_at is None or timezone.now() - issue.closed_at <= window
 
 
 @login_required

@@ -2,9 +2,11 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from chat.models import Membership, Message, Room
 from issues import services
@@ -144,6 +146,13 @@ def test_comment_edit_triage_and_reopen_from_the_page(as_, issue, reporter, lead
     assert (issue.title, issue.status, issue.assignee) == ("Sharper title", "resolved", lead)
     page = as_(reporter).get(url).content.decode()
     assert "Reopen" in page and "Save triage" not in page
+    Issue.objects.filter(pk=issue.pk).update(closed_at=timezone.now() - timedelta(days=15))
+    page = as_(reporter).get(url).content.decode()
+    assert ">Reopen<" not in page
+    response = as_(reporter).post(url, {"action": "reopen"})
+    assert response.status_code == 400
+    assert "within 14 days" in response.content.decode()
+    Issue.objects.filter(pk=issue.pk).update(closed_at=timezone.now())
     assert as_(reporter).post(url, {"action": "reopen"}).status_code == 302
     assert Issue.objects.get(pk=issue.pk).status == "in_review"
 
