@@ -313,10 +313,17 @@ def update_issue(
     if not changes:
         return issue
 
+    reopening = changes.get("status") == IssueStatus.IN_REVIEW and issue.status in CLOSED_STATUSES
+    if reopening:
+        # Clearing the resolution or the duplicate link is part of reopening, not triage.
+        if not (changes.get("resolution", "x") or "").strip():
+            changes.pop("resolution", None)
+        if changes.get("duplicate_of", 0) is None:
+            changes.pop("duplicate_of")
+
     # Permissions first (403, 409), then values (400).
     content = {"title", "description", "category"} & changes.keys()
     triage = {"priority", "assignee", "resolution", "duplicate_of"} & changes.keys()
-    reopening = changes.get("status") == IssueStatus.IN_REVIEW and issue.status in CLOSED_STATUSES
     if content and not is_lead:
         if not is_reporter:
             raise Forbidden("Only the reporter or a lead may edit this issue.")
@@ -503,7 +510,8 @@ def add_comment(*, author: User, issue_id: int, body: str) -> Comment:
     """Store a comment and tell the reporter, the assignee and earlier commenters."""
     issue = _locked_issue_for(user=author, issue_id=issue_id)
     body = clean_comment_body(body)
-    earlier = selectors.commenters(issue)
+    # An earlier commenter who can no longer see the issue (a former assignee) is not told.
+    earlier = [p for p in selectors.commenters(issue) if selectors.can_see(p, issue)]
     now = timezone.now()
     comment = Comment.objects.create(
         issue=issue, author=author, body=body, html=render_markdown(body), created_at=now

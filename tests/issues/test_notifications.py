@@ -141,3 +141,13 @@ def test_beat_schedule_runs_both_tasks(settings):
     assert {"issues.tasks.escalate_pending_issues", "issues.tasks.send_triage_summary"} <= (
         tasks_scheduled
     )
+
+
+def test_a_former_assignee_who_commented_is_not_told_about_later_comments(team, issue):
+    lead, other = team["lead"], team["other"]
+    services.update_issue(actor=lead, issue_id=issue.pk, assignee_id=other.pk)
+    services.add_comment(author=other, issue_id=issue.pk, body="Looking")
+    services.update_issue(actor=lead, issue_id=issue.pk, assignee_id=lead.pk)
+    Notification.objects.all().delete()
+    services.add_comment(author=team["reporter"], issue_id=issue.pk, body="Any news?")
+    assert told() == {"lena"}

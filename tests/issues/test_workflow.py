@@ -231,3 +231,12 @@ def test_bulk_change_is_all_or_nothing(make_issue, lead, reporter):
         services.bulk_update_issues(actor=reporter, issue_ids=[a.pk], priority="low")
     with pytest.raises(Invalid):
         services.bulk_update_issues(actor=lead, issue_ids=[], priority="low")
+
+
+def test_reporter_reopening_may_send_an_empty_resolution_along(issue, reporter, lead):
+    put_in(issue, S.RESOLVED, lead)
+    services.update_issue(
+        actor=reporter, issue_id=issue.pk, status=S.IN_REVIEW, resolution="",
+        duplicate_of_id=None,
+    )  # fmt: skip
+    assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
