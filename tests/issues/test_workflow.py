@@ -240,3 +240,21 @@ def test_reporter_reopening_may_send_an_empty_resolution_along(issue, reporter, 
         duplicate_of_id=None,
     )  # fmt: skip
     assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    "field", [{"status": "open"}, {"priority": "urgent"}, {"category": "feature"}, {"title": ""}]
+)
+def test_the_database_refuses_invalid_values_even_past_the_services(field, issue):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Issue.objects.filter(pk=issue.pk).update(**field)
+
+
+def test_the_database_refuses_a_duplicate_link_on_an_open_issue(make_issue):
+    from django.db import IntegrityError, transaction
+
+    a, b = make_issue(title="First"), make_issue(title="Second")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Issue.objects.filter(pk=b.pk).update(duplicate_of=a)
