@@ -94,6 +94,7 @@ def filter_issues(
 
 
 def sort_issues(issues, sort: str):
+    """Order issues: newest, most urgent first, or oldest untriaged first."""
     if sort == "priority":
         rank = Case(
             *[When(priority=value, then=Value(n)) for value, n in PRIORITY_RANK.items()],
@@ -131,14 +132,17 @@ def issue_for(*, user, issue_id) -> Issue:
 
 
 def comments_for(issue: Issue):
+    """Return an issue's comments, oldest first, with their authors."""
     return Comment.objects.filter(issue=issue).select_related("author").order_by("created_at", "id")
 
 
 def activity_for(issue: Issue):
+    """Return an issue's activity, oldest first, with the actors."""
     return Activity.objects.filter(issue=issue).select_related("actor").order_by("created_at", "id")
 
 
 def attachments_for(issue: Issue):
+    """Return an issue's attachments, oldest first."""
     return Attachment.objects.filter(issue=issue).order_by("created_at", "id")
 
 
@@ -162,6 +166,7 @@ def leads():
 
 
 def lead_ids() -> list[int]:
+    """Return the ids of the active leads."""
     return list(leads().values_list("pk", flat=True))
 
 

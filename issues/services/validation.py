@@ -25,6 +25,7 @@ SAFE_EXTENSIONS = {
 
 
 def clean_title(title) -> str:
+    """Return the trimmed title, or raise Invalid on `title`."""
     title = (title or "").strip()
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise Invalid(
@@ -35,6 +36,7 @@ def clean_title(title) -> str:
 
 
 def clean_description(description) -> str:
+    """Return the trimmed description, or raise Invalid on `description`."""
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise Invalid(
@@ -45,6 +47,7 @@ def clean_description(description) -> str:
 
 
 def clean_choice(field: str, value, choices) -> str:
+    """Return `value` if it is one of `choices`, or raise Invalid on `field`."""
     if value not in choices.values:
         allowed = ", ".join(choices.values)
         raise Invalid(
@@ -55,6 +58,7 @@ def clean_choice(field: str, value, choices) -> str:
 
 
 def clean_resolution(resolution) -> str:
+    """Return the trimmed resolution, or raise Invalid on `resolution`."""
     resolution = (resolution or "").strip()
     if len(resolution) > RESOLUTION_MAX:
         raise Invalid(
@@ -65,6 +69,7 @@ def clean_resolution(resolution) -> str:
 
 
 def clean_comment_body(body) -> str:
+    """Return the trimmed comment body, or raise Invalid on `body`."""
     body = (body or "").strip()
     if not 1 <= len(body) <= COMMENT_MAX:
         raise Invalid(
