@@ -97,6 +97,10 @@ class CommentForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    """Reopen a closed issue: the button carries no fields."""
+
+
 class AttachmentForm(forms.Form):
     attachments = MultipleFileField(required=True, label="Files", help_text=ATTACHMENT_HELP)
 

@@ -25,6 +25,7 @@ from issues.forms import (
     IssueEditForm,
     IssueFilterForm,
     IssueForm,
+    ReopenForm,
     TriageForm,
 )
 from issues.models import CLOSED_STATUSES, IssueStatus
@@ -63,7 +64,7 @@ def issue_list(request):
     is_lead = has_permission(request.user, Permission.TRIAGE)
     people = list(selectors.assignable_people()) if is_lead else []
     filters = IssueFilterForm(request.GET or None, people=people)
-    values = filters.filters() if request.GET else IssueFilterForm(people=people).filters()
+    values = filters.filters()
     if not is_lead:
         values.pop("reporter")
     issues = selectors.issue_list(user=request.user, **values)
@@ -250,7 +251,7 @@ def _bound_form(action, request):
         return AttachmentForm(request.POST, request.FILES)
     if action == "triage":
         return TriageForm(request.POST, people=selectors.assignable_people())
-    return CommentForm({"body": "reopen"})  # reopen carries no fields
+    return ReopenForm(request.POST)
 
 
 def _apply(action, form, user, issue) -> str:
