@@ -208,3 +208,23 @@ def triage_figures(*, since) -> dict[str, int]:
         pending=Count("id", filter=Q(status=IssueStatus.PENDING)),
         escalated=Count("id", filter=Q(status=IssueStatus.PENDING, escalated_at__isnull=False)),
     )
+
+
+def issues_raised_from(*, user, message_ids) -> dict[int, list[Issue]]:
+    """Return, per chat message id, the issues raised from it that `user` may see (one query).
+
+    For chat's "issue raised from this message" marker: a message list asks once for its page.
+    """
+    raised: dict[int, list[Issue]] = {}
+    ids = [pk for pk in message_ids if pk]
+    if not ids:
+        return raised
+    issues = (
+        visible_issues(user=user)
+        .filter(source_message_id__in=ids)
+        .only("id", "title", "status", "source_message_id")
+        .order_by("id")
+    )
+    for issue in issues:
+        raised.setdefault(issue.source_message_id, []).append(issue)
+    return raised

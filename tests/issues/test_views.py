@@ -352,3 +352,20 @@ def test_api_list_runs_fixed_queries(
     # session, user, count, page (people joined)
     with django_assert_num_queries(4):
         assert client.get("/api/v1/issues/").status_code == 200
+
+
+def test_chat_can_ask_which_messages_raised_issues_in_one_query(
+    make_issue, reporter, other_dev, lead, django_assert_num_queries
+):
+    from issues.selectors import issues_raised_from
+
+    message = chat_message(other_dev, members=[reporter, lead])
+    quiet = Message.objects.create(room=message.room, seq=2, author=other_dev, client_id="c2")
+    issue = make_issue(title="From chat", source_message_id=message.pk)
+    with django_assert_num_queries(1):
+        raised = issues_raised_from(user=lead, message_ids=[message.pk, quiet.pk])
+    assert raised == {message.pk: [issue]}
+    assert issues_raised_from(user=reporter, message_ids=[message.pk]) == {message.pk: [issue]}
+    # Otto wrote the message but cannot see Rita's issue: no marker link for him.
+    assert issues_raised_from(user=other_dev, message_ids=[message.pk]) == {}
+    assert issues_raised_from(user=lead, message_ids=[]) == {}
