@@ -305,3 +305,19 @@ if SENTRY_DSN:  # pragma: no cover - needs an outside service
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=10)
 DEMO_PASSWORD = "collab-demo-2026"  # noqa: S105 - printed by seed_demo, demo data only
+
+# Issues ---------------------------------------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# An issue still pending after this many hours is escalated to every lead, once.
+ISSUES_ESCALATE_AFTER_HOURS = env.int("ISSUES_ESCALATE_AFTER_HOURS", default=48)
+ISSUES_REOPEN_DAYS = env.int("ISSUES_REOPEN_DAYS", default=14)
+ISSUES_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+CELERY_BEAT_SCHEDULE["issues-escalate-pending"] = {
+    "task": "issues.tasks.escalate_pending_issues",
+    "schedule": env.int("ISSUES_ESCALATION_CHECK_SECONDS", default=900),
+}
+CELERY_BEAT_SCHEDULE["issues-triage-summary"] = {
+    "task": "issues.tasks.send_triage_summary",
+    "schedule": crontab(hour=env.int("ISSUES_TRIAGE_SUMMARY_HOUR", default=8), minute=0),
+}
