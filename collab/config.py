@@ -116,3 +116,21 @@ def load_settings_or_exit() -> None:
     except ConfigError as exc:
         print(f"Collab cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def filesystem_celery(data_dir: Path) -> dict:
+    """Return Celery settings for kombu's filesystem broker under `data_dir` (no server needed)."""
+    folder = data_dir / "celery"
+    for name in ("queue", "processed", "control", "results"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://localhost//",
+        "broker_transport_options": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        },
+        "result_backend": f"file://{folder / 'results'}",
+    }

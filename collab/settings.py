@@ -16,6 +16,7 @@ from collab.config import (
     check_redis_url,
     check_secret_key,
     database_config,
+    filesystem_celery,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -147,18 +148,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
     # kombu's filesystem transport runs a real worker with no broker server to install.
-    CELERY_DATA_DIR = DATA_DIR / "celery"
-    for _folder in ("queue", "processed", "control", "results"):
-        (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://localhost//"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_DATA_DIR / "queue"),
-        "data_folder_out": str(CELERY_DATA_DIR / "queue"),
-        "processed_folder": str(CELERY_DATA_DIR / "processed"),
-        "control_folder": str(CELERY_DATA_DIR / "control"),
-        "store_processed": False,
-    }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
+    _fs_celery = filesystem_celery(DATA_DIR)
+    CELERY_BROKER_URL = _fs_celery["broker_url"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = _fs_celery["broker_transport_options"]
+    CELERY_RESULT_BACKEND = _fs_celery["result_backend"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -312,6 +305,22 @@ if SENTRY_DSN:  # pragma: no cover - needs an outside service
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=10)
 DEMO_PASSWORD = "collab-demo-2026"  # noqa: S105 - printed by seed_demo, demo data only
+
+# Issues ---------------------------------------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# An issue still pending after this many hours is escalated to every lead, once.
+ISSUES_ESCALATE_AFTER_HOURS = env.int("ISSUES_ESCALATE_AFTER_HOURS", default=48)
+ISSUES_REOPEN_DAYS = env.int("ISSUES_REOPEN_DAYS", default=14)
+ISSUES_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+CELERY_BEAT_SCHEDULE["issues-escalate-pending"] = {
+    "task": "issues.tasks.escalate_pending_issues",
+    "schedule": env.int("ISSUES_ESCALATION_CHECK_SECONDS", default=900),
+}
+CELERY_BEAT_SCHEDULE["issues-triage-summary"] = {
+    "task": "issues.tasks.send_triage_summary",
+    "schedule": crontab(hour=env.int("ISSUES_TRIAGE_SUMMARY_HOUR", default=8), minute=0),
+}
 
 # Accounts ----
 # allauth's user sessions list a person's active sessions and let deactivation end them.

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from collab import selectors
+from issues.selectors import open_issues_for
 
 
 @login_required
@@ -13,6 +14,7 @@ def dashboard(request):
     """Show my rooms, my open issues and my recent notifications."""
     context = {
         "notifications": selectors.recent_notifications(user=request.user, limit=8),
+        "open_issues": open_issues_for(user=request.user, limit=8),
     }
     return render(request, "collab/dashboard.html", context)
 
