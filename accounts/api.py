@@ -10,9 +10,9 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.serializers import (
     DirectoryUserSerializer,
-    MeSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
+    UserSerializer,
 )
 from collab.errors import RateLimited
 
@@ -49,9 +49,9 @@ class ObtainTokenView(APIView):
 
 
 class MeView(generics.RetrieveAPIView):
-    """The person making the request."""
+    """The person making the request (the contract's user object)."""
 
-    serializer_class = MeSerializer
+    serializer_class = UserSerializer
 
     def get_object(self):
         return self.request.user

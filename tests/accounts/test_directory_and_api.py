@@ -93,7 +93,12 @@ def test_api_users_search_and_me(client, member):
     assert [row["username"] for row in body["results"]] == ["zelda"]
     me = client.get("/api/v1/me/", **auth).json()
     assert me["id"] == member.pk and me["username"] == member.username
-    assert me["role"] == "developer" and me["time_zone"] == "UTC"
+    assert me == {
+        "id": member.pk,
+        "username": member.username,
+        "display_name": member.display_name,
+        "role": "developer",
+    }
 
 
 @pytest.mark.django_db

@@ -86,16 +86,6 @@ def test_accounts_services_ask_the_table(role, permission, allowed):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role))
-def test_api_me_lists_exactly_the_roles_permissions(client, role):
-    person = UserFactory(role=role)
-    _token, key = services.create_api_token(user=person, name="matrix")
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
-    assert response.status_code == 200
-    assert set(response.json()["permissions"]) == {p.value for p in EXPECTED[role]}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", list(Role))
 def test_people_pages_refuse_or_allow_by_role(client, role):
     UserFactory(role=Role.ADMIN, username="keeper")
     actor = UserFactory(role=role)
@@ -141,4 +131,53 @@ async def test_websocket_admits_every_role_that_may_chat_and_no_deactivated_pers
     connected, _ = await communicator.connect()
     output = await communicator.receive_output(timeout=2)
     assert output == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_issues_api_reports_for_everyone_and_triages_for_leads_only(client, role):
+    person = UserFactory(role=role)
+    _token, key = services.create_api_token(user=person, name="matrix")
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    response = client.post(
+        "/api/v1/issues/",
+        {"title": "The build is red", "description": "Since this morning.", "category": "bug"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == (201 if Permission.REPORT in EXPECTED[role] else 403)
+    issue_id = response.json()["id"]
+    response = client.patch(
+        f"/api/v1/issues/{issue_id}/",
+        {"status": "in_review"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == (200 if Permission.TRIAGE in EXPECTED[role] else 403)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", list(Role))
+async def test_websocket_tells_only_people_who_triage_about_a_new_issue(role):
+    from asgiref.sync import sync_to_async
+
+    from issues.services import report_issue
+
+    person = await sync_to_async(UserFactory)(role=role)
+    reporter = await sync_to_async(UserFactory)(role=Role.TESTER)
+    _token, key = await sync_to_async(services.create_api_token)(user=person, name="ws")
+    communicator = WebsocketCommunicator(
+        application, "/ws/", headers=[(b"authorization", f"Token {key}".encode())]
+    )
+    assert (await communicator.connect())[0]
+    await sync_to_async(report_issue)(reporter=reporter, title="Login page is down")
+    if Permission.TRIAGE in EXPECTED[role]:
+        kinds = set()
+        for _ in range(2):
+            frame = await communicator.receive_json_from(timeout=3)
+            kinds.add(frame["type"])
+        assert kinds == {"issue.updated", "notification"}
+    else:
+        assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
