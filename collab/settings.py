@@ -312,3 +312,25 @@ if SENTRY_DSN:  # pragma: no cover - needs an outside service
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=10)
 DEMO_PASSWORD = "collab-demo-2026"  # noqa: S105 - printed by seed_demo, demo data only
+
+# Notifications --------------------------------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# A mention or direct message is mailed only if still unread this many seconds later.
+NOTIFICATION_EMAIL_DELAY = env.int("NOTIFICATION_EMAIL_DELAY", default=300)
+# Read notifications older than this many days are purged every night.
+NOTIFICATION_PURGE_DAYS = env.int("NOTIFICATION_PURGE_DAYS", default=30)
+# The daily digest (of the previous UTC day) goes out at this hour, UTC.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+# A claimed email still "sending" after this many seconds belongs to a worker that died.
+NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env.int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", default=900)
+# Links in emails are absolute: the address people reach Collab at.
+NOTIFICATION_SITE_URL = env.str("NOTIFICATION_SITE_URL", default="http://localhost:8000")
+CELERY_BEAT_SCHEDULE["collab.send_daily_digests"] = {
+    "task": "collab.tasks.send_daily_digests",
+    "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["collab.purge_read_notifications"] = {
+    "task": "collab.tasks.purge_read_notifications",
+    "schedule": crontab(hour=3, minute=30),
+}
