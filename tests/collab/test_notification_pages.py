@@ -109,14 +109,14 @@ def test_the_header_badge_counts_unread_and_links_to_the_list(member, member_cli
     page = member_client.get("/").content.decode()
     assert 'aria-label="Notifications, 2 unread"' in page
     assert "js/notifications.js" in page
-    assert 'data-notification-menu' in page
+    assert "data-notification-menu" in page
 
 
 def test_the_settings_page_shows_and_saves_preferences(member, member_client):
     page = member_client.get("/notifications/settings/").content.decode()
     assert "Direct message" in page
     assert 'value="immediately"' in page
-    data = {kind: "immediately" for kind in ["mention", "direct_message", "issue_reported"]}
+    data = dict.fromkeys(["mention", "direct_message", "issue_reported"], "immediately")
     data |= {
         "issue_assigned": "never",
         "issue_status": "digest",
@@ -222,6 +222,8 @@ def test_the_admin_lists_notifications_read_only_with_filters(admin_person, clie
     row = Notification.objects.first()
     change = client.get(reverse("admin:collab_notification_change", args=[row.pk]))
     assert change.status_code == 200
-    assert client.post(reverse("admin:collab_notification_delete", args=[row.pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:collab_notification_delete", args=[row.pk])).status_code == 403
+    )
     assert client.get(reverse("admin:collab_emaildelivery_changelist")).status_code == 200
     assert client.get(reverse("admin:collab_notificationpreference_changelist")).status_code == 200
