@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -74,7 +73,7 @@ def notify(
         # A mention or direct message waits: if it is read in the browser by then, no mail.
         delay = settings.NOTIFICATION_EMAIL_DELAY if kind in DELAYED_EMAIL_KINDS else 0
         # robust: a broker that is down must not turn a stored notification into an error page.
-        transaction.on_commit(partial(enqueue_notification_emails, to_mail, delay), robust=True)
+        transaction.on_commit(lambda: enqueue_notification_emails(to_mail, delay), robust=True)
     return rows
 
 

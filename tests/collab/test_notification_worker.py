@@ -26,9 +26,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def reset_broker_pools() -> None:
     """Drop the app's broker connections, so the next publish uses the current broker URL."""
+    from kombu import pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
+    pools.reset()  # the producer pools are shared per broker URL and hold closed connections
     celery_app.amqp._producer_pool = None
 
 
