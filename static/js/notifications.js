@@ -107,11 +107,13 @@ async function refreshCount() {
   }
 }
 
-function open() {
+async function open() {
   opened = true;
   panel.hidden = false;
   button.setAttribute("aria-expanded", "true");
-  if (!loaded) load();
+  if (!loaded) await load();
+  if (!opened) return;
+  // Focus the newest notification, so arrow-free Tab walks the list from the top.
   const first = panel.querySelector("[data-notification-list] a") || panel.querySelector("a, button");
   if (first) first.focus();
 }
