@@ -334,3 +334,7 @@ CELERY_BEAT_SCHEDULE["collab.purge_read_notifications"] = {
     "task": "collab.tasks.purge_read_notifications",
     "schedule": crontab(hour=3, minute=30),
 }
+# One name in the API schema for the email delivery choices every kind shares.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DeliveryEnum"] = (
+    "collab.models.Delivery"
+)

@@ -239,3 +239,33 @@ def test_beat_schedules_the_digest_and_the_purge(settings):
 
     assert "collab.tasks.send_daily_digests" in app.tasks
     assert "collab.tasks.purge_read_notifications" in app.tasks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_loses_the_email_but_not_the_notification(mailoutbox, caplog):
+    from tests.collab.brokers import broker
+
+    person = UserFactory()
+    with broker("redis://127.0.0.1:1/0", {"max_retries": 1}, purge=False):
+        (row,) = services.notify(recipients=[person], kind="issue_assigned", title="Yours")
+    assert Notification.objects.filter(pk=row.pk, read_at__isnull=True).exists()
+    assert "enqueue_notification_emails" in caplog.text
+    assert mailoutbox == []
+
+
+def test_email_html_escapes_what_people_typed(
+    eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
+    person, actor = UserFactory(), UserFactory(display_name="<i>Eve</i>")
+    notify_and_run(
+        django_capture_on_commit_callbacks,
+        recipients=[person],
+        kind="mention",
+        title="<script>x</script>",
+        body="<img src=x onerror=alert(1)>",
+        actor=actor,
+    )
+    html = mailoutbox[0].alternatives[0][0]
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html and "<i>Eve</i>" not in html
+    assert "<i>Eve</i> mentioned you in chat." in mailoutbox[0].body

@@ -9,45 +9,18 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from collab.celery import app as celery_app
 from collab.models import EmailDelivery, EmailStatus
 from collab.services import mark_notifications_read, notify
+from tests.collab.brokers import broker
 from tests.factories import UserFactory
 from tests.live import celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def reset_broker_pools() -> None:
-    """Drop the app's broker connections, so the next publish uses the current broker URL."""
-    from kombu import pools
-
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
-    pools.reset()  # the producer pools are shared per broker URL and hold closed connections
-    celery_app.amqp._producer_pool = None
-
-
-@contextmanager
-def broker(url: str, transport_options: dict):
-    """Publish this process's tasks to another broker for a while (and empty its queue)."""
-    conf = celery_app.conf
-    saved = conf.broker_url, conf.broker_transport_options
-    conf.broker_url, conf.broker_transport_options = url, transport_options
-    reset_broker_pools()
-    try:
-        celery_app.control.purge()  # messages left by earlier tests are not this test's
-        yield
-    finally:
-        conf.broker_url, conf.broker_transport_options = saved
-        reset_broker_pools()
 
 
 def filesystem_broker():
