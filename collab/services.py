@@ -44,11 +44,9 @@ def notify(
 ) -> list[Notification]:
     """Store a notification for each recipient (never the actor); push it and mail it on commit.
 
-    Runs a fixed number of queries whatever the number of recipients: one insert, one read of
-    their email preferences for this kind.
+    Inside the transaction it runs the same queries whatever the number of recipients: one
+    insert. Reading preferences and queueing emails happen after commit.
     """
-    from collab.selectors import deliveries_for
-
     NotificationKind(kind)  # an unknown kind is a programming error: fail loudly
     actor_id = getattr(actor, "pk", None)
     people = {r.pk: r for r in recipients if r.pk != actor_id and r.is_active}
@@ -63,26 +61,27 @@ def notify(
         ]
     )
     transaction.on_commit(lambda: push_notifications(rows))
-    deliveries = deliveries_for(user_ids=people, kind=kind)
-    to_mail = [
-        row.pk
-        for row in rows
-        if deliveries[row.recipient_id] == Delivery.IMMEDIATELY and people[row.recipient_id].email
-    ]
-    if to_mail:
-        # A mention or direct message waits: if it is read in the browser by then, no mail.
-        delay = settings.NOTIFICATION_EMAIL_DELAY if kind in DELAYED_EMAIL_KINDS else 0
+    with_address = [row for row in rows if people[row.recipient_id].email]
+    if with_address:
         # robust: a broker that is down must not turn a stored notification into an error page.
-        transaction.on_commit(lambda: enqueue_notification_emails(to_mail, delay), robust=True)
+        transaction.on_commit(lambda: queue_notification_emails(with_address), robust=True)
     return rows
 
 
-def enqueue_notification_emails(notification_ids: list[int], delay: int) -> None:
-    """Queue one email task per notification, to run `delay` seconds from now."""
+def queue_notification_emails(rows: list[Notification]) -> None:
+    """Queue an email task for each notification whose recipient wants it right away."""
+    from collab.selectors import deliveries_for
     from collab.tasks import send_notification_email
 
-    for pk in notification_ids:
-        send_notification_email.apply_async(args=[pk], countdown=delay or None)
+    if not rows:
+        return
+    kind = rows[0].kind
+    deliveries = deliveries_for(user_ids=[row.recipient_id for row in rows], kind=kind)
+    # A mention or direct message waits: if it is read in the browser by then, no mail.
+    delay = settings.NOTIFICATION_EMAIL_DELAY if kind in DELAYED_EMAIL_KINDS else None
+    for row in rows:
+        if deliveries[row.recipient_id] == Delivery.IMMEDIATELY:
+            send_notification_email.apply_async(args=[row.pk], countdown=delay)
 
 
 def push_notifications(rows: list[Notification]) -> None:

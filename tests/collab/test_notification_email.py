@@ -249,7 +249,7 @@ def test_a_broker_that_is_down_loses_the_email_but_not_the_notification(mailoutb
     with broker("redis://127.0.0.1:1/0", {"max_retries": 1}, purge=False):
         (row,) = services.notify(recipients=[person], kind="issue_assigned", title="Yours")
     assert Notification.objects.filter(pk=row.pk, read_at__isnull=True).exists()
-    assert "enqueue_notification_emails" in caplog.text
+    assert "queue_notification_emails" in caplog.text
     assert mailoutbox == []
 
 

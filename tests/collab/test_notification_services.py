@@ -18,8 +18,8 @@ def test_notify_runs_a_fixed_number_of_queries(
     size, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     people = UserFactory.create_batch(size)
-    # savepoint, insert every row, read the recipients' preferences for the kind, release,
-    # then after commit: the unread counts for the frames (one grouped query).
+    # savepoint, insert every row, release; then after commit: the unread counts for the
+    # frames (one grouped query) and the recipients' email preferences for the kind.
     with (
         django_assert_num_queries(5),
         django_capture_on_commit_callbacks(execute=True),
