@@ -6,7 +6,6 @@ and purging what nobody needs any more.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -28,8 +27,6 @@ from collab.models import (
     NotificationKind,
     NotificationPreference,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
