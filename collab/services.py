@@ -76,9 +76,13 @@ def queue_notification_emails(rows: list[Notification]) -> None:
     deliveries = deliveries_for(user_ids=[row.recipient_id for row in rows], kind=kind)
     # A mention or direct message waits: if it is read in the browser by then, no mail.
     delay = settings.NOTIFICATION_EMAIL_DELAY if kind in DELAYED_EMAIL_KINDS else None
-    for row in rows:
-        if deliveries[row.recipient_id] == Delivery.IMMEDIATELY:
-            send_notification_email.apply_async(args=[row.pk], countdown=delay)
+    wanted = [row.pk for row in rows if deliveries[row.recipient_id] == Delivery.IMMEDIATELY]
+    if not wanted:
+        return
+    # One broker connection for the whole batch rather than one per task.
+    with send_notification_email.app.producer_or_acquire() as producer:
+        for pk in wanted:
+            send_notification_email.apply_async(args=[pk], countdown=delay, producer=producer)
 
 
 def push_notifications(rows: list[Notification]) -> None:
@@ -87,13 +91,17 @@ def push_notifications(rows: list[Notification]) -> None:
     from collab.serializers import NotificationSerializer
 
     counts = unread_counts_for(user_ids=[row.recipient_id for row in rows])
-    for row in rows:
-        frame = {
-            "type": "notification",
-            "notification": NotificationSerializer(row).data,
-            "unread_count": counts[row.recipient_id],
-        }
-        realtime.send_frame_to_users([row.recipient_id], frame)
+    realtime.send_frames_to_users(
+        (
+            row.recipient_id,
+            {
+                "type": "notification",
+                "notification": NotificationSerializer(row).data,
+                "unread_count": counts[row.recipient_id],
+            },
+        )
+        for row in rows
+    )
 
 
 def mark_notifications_read(*, user, url_prefix: str) -> int:
