@@ -49,6 +49,8 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread_idx",
             ),
+            # The daily digest and the nightly purge select a range of days across everyone.
+            models.Index(fields=["created_at"], name="notification_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
