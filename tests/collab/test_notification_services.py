@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("size", [1, 50])
 def test_notify_runs_a_fixed_number_of_queries(
-    size, django_assert_num_queries, django_capture_on_commit_callbacks
+    size, settings, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
+    # Hashing 50 real passwords would take most of this test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     people = UserFactory.create_batch(size)
     # savepoint, insert every row, release; then after commit: the unread counts for the
     # frames (one grouped query) and the recipients' email preferences for the kind.
