@@ -20,6 +20,19 @@ def notify_and_run(django_capture_on_commit_callbacks, **kwargs):
         return services.notify(**kwargs)
 
 
+INTROS = {
+    "mention": "Ana Actor mentioned you in chat.",
+    "direct_message": "Ana Actor sent you a direct message.",
+    "issue_reported": "A new issue was reported and needs triage.",
+    "issue_assigned": "Ana Actor assigned an issue to you.",
+    "issue_status": "An issue you follow changed status.",
+    "issue_comment": "Ana Actor commented on an issue you follow.",
+    "issue_escalated": "An issue has waited too long and was escalated.",
+    "role_changed": "Your role on the team changed.",
+    "invitation_accepted": "Someone you invited joined the team.",
+}
+
+
 @pytest.mark.parametrize("kind", NotificationKind.values)
 @pytest.mark.parametrize(
     ("delivery", "mailed_now"), [("immediately", 1), ("digest", 0), ("never", 0)]
@@ -46,6 +59,8 @@ def test_email_follows_the_recipients_preference_for_every_kind(
         assert "The details" in mail.body
         html = mail.alternatives[0][0]
         assert "The details" in html
+        assert INTROS[kind] in mail.body
+        assert INTROS[kind] in html
         row = Notification.objects.get(recipient=person)
         assert f"/notifications/{row.pk}/open/" in mail.body
         assert "/notifications/settings/" in html
