@@ -41,6 +41,20 @@ def send_frame_to_users(user_ids: Iterable[int], frame: dict) -> None:
             logger.exception("could not publish %s to user %s", frame.get("type"), user_id)
 
 
+def send_frames_to_users(frames: Iterable[tuple[int, dict]]) -> None:
+    """Send each (person, frame) pair to that person's sockets, now, in one event-loop hop."""
+    layer = get_channel_layer()
+
+    async def send_all():
+        for user_id, frame in frames:
+            try:
+                await layer.group_send(user_group(user_id), {"type": FRAME_EVENT, "frame": frame})
+            except Exception:  # the database is the record; a lost frame is recovered on reload
+                logger.exception("could not publish %s to user %s", frame.get("type"), user_id)
+
+    async_to_sync(send_all)()
+
+
 def publish_to_users(user_ids: Iterable[int], frame: dict) -> None:
     """Send a frame to people's sockets once the current transaction commits."""
     transaction.on_commit(partial(send_frame_to_users, list(user_ids), frame))

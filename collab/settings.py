@@ -367,3 +367,28 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COLLAB_TRUSTED_PROXY_COUNT", default=0)
 LOGGING["filters"]["client_ip"] = {"()": "accounts.middleware.ClientIpFilter"}
 LOGGING["loggers"]["collab.security"] = {"level": "INFO", "filters": ["client_ip"]}
+
+# Notifications --------------------------------------------------------------------------------
+
+# A mention or direct message is mailed only if still unread this many seconds later.
+NOTIFICATION_EMAIL_DELAY = env.int("NOTIFICATION_EMAIL_DELAY", default=300)
+# Read notifications older than this many days are purged every night.
+NOTIFICATION_PURGE_DAYS = env.int("NOTIFICATION_PURGE_DAYS", default=30)
+# The daily digest (of the previous UTC day) goes out at this hour, UTC.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+# A claimed email still "sending" after this many seconds belongs to a worker that died.
+NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env.int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", default=900)
+# Links in emails are absolute: the address people reach Collab at.
+NOTIFICATION_SITE_URL = env.str("NOTIFICATION_SITE_URL", default="http://localhost:8000")
+CELERY_BEAT_SCHEDULE["collab.send_daily_digests"] = {
+    "task": "collab.tasks.send_daily_digests",
+    "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["collab.purge_read_notifications"] = {
+    "task": "collab.tasks.purge_read_notifications",
+    "schedule": crontab(hour=3, minute=30),
+}
+# One name in the API schema for the email delivery choices every kind shares.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DeliveryEnum"] = (
+    "collab.models.Delivery"
+)
