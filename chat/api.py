@@ -43,7 +43,9 @@ class RoomListView(APIView):
 class DirectRoomView(APIView):
     """Open (or fetch) my direct room with another person."""
 
-    @extend_schema(request=DirectRoomSerializer, responses={200: RoomSerializer, 201: RoomSerializer})
+    @extend_schema(
+        request=DirectRoomSerializer, responses={200: RoomSerializer, 201: RoomSerializer}
+    )
     def post(self, request):
         data = _valid(DirectRoomSerializer, request)
         room, created = services.open_direct_room(user=request.user, other_id=data["user"])
@@ -119,9 +121,7 @@ class MessageView(APIView):
     @extend_schema(request=EditMessageSerializer, responses=MessageSerializer)
     def patch(self, request, message_id: int):
         data = _valid(EditMessageSerializer, request)
-        message = services.edit_message(
-            user=request.user, message_id=message_id, body=data["body"]
-        )
+        message = services.edit_message(user=request.user, message_id=message_id, body=data["body"])
         return Response(message_data(message))
 
     @extend_schema(responses={204: None})

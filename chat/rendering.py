@@ -23,7 +23,7 @@ LINK_REL = "noopener noreferrer nofollow"
 class MentionProcessor(InlineProcessor):
     """Turn `@username` into a link to the person."""
 
-    def handleMatch(self, m, data):  # noqa: N802 - Markdown's API
+    def handleMatch(self, m, data):
         link = etree.Element("a")
         link.set("href", f"/people/?q={m.group(1)}")
         link.set("class", "mention")

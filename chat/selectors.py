@@ -20,9 +20,7 @@ SYNC_CHUNK = 500
 
 def room_seqs_for(*, user) -> dict[int, int]:
     """Return `room id -> last seq` for every room of `user` (one query)."""
-    return dict(
-        Membership.objects.filter(user=user).values_list("room_id", "room__last_seq")
-    )
+    return dict(Membership.objects.filter(user=user).values_list("room_id", "room__last_seq"))
 
 
 def rooms_for(*, user) -> list[Room]:
@@ -45,7 +43,7 @@ def rooms_for(*, user) -> list[Room]:
     last_messages = {message.pk: message for message in messages}
     direct_ids = [m.room_id for m in memberships if m.room.kind == RoomKind.DIRECT]
     others = {
-        other.room_id: other.user
+        other.room_id: other
         for other in Membership.objects.filter(room_id__in=direct_ids)
         .exclude(user=user)
         .select_related("user")
@@ -56,7 +54,9 @@ def rooms_for(*, user) -> list[Room]:
         room.read_seq = membership.read_seq
         room.unread_count = max(0, room.last_seq - membership.read_seq)
         room.last_message = last_messages.get(membership.last_message_id)
-        room.other_user = others.get(room.pk)
+        other = others.get(room.pk)
+        room.other_user = other.user if other else None
+        room.other_read_seq = other.read_seq if other else None
         if room.other_user is not None:
             room.name = room.other_user.name
         rooms.append(room)

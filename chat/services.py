@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import uuid
@@ -85,10 +86,8 @@ def take_send_slot(user_id: int) -> None:
 def give_back_send_slot(user_id: int) -> None:
     """Uncount a message whose transaction rolled back."""
     key = _rate_key(user_id, int(time.time() // settings.CHAT_RATE_WINDOW))
-    try:
+    with contextlib.suppress(ValueError):
         cache.decr(key)
-    except ValueError:
-        pass
 
 
 # Rooms -------------------------------------------------------------------------------------
@@ -219,9 +218,7 @@ def message_frame(message: Message, type_: str = "chat.message") -> dict:
     return {"type": type_, "message": message_data(message)}
 
 
-def send_message(
-    *, author: User, room_id, body, client_id=None
-) -> tuple[Message, bool]:
+def send_message(*, author: User, room_id, body, client_id=None) -> tuple[Message, bool]:
     """Store a message once per client id and deliver it after commit.
 
     Return the message and whether it is new. A repeated client id returns the stored
@@ -351,9 +348,7 @@ def delete_message(*, user: User, message_id) -> Message:
     """Delete a message: the row keeps its seq, its body goes. Authors; leads in channels."""
     message = _own_message(user=user, message_id=message_id)
     is_author = message.author_id == user.pk
-    moderates = message.room.kind == RoomKind.CHANNEL and has_permission(
-        user, Permission.MODERATE
-    )
+    moderates = message.room.kind == RoomKind.CHANNEL and has_permission(user, Permission.MODERATE)
     if not (is_author or moderates):
         raise Forbidden("Only the author, or a lead in a channel, may delete a message.")
     if message.deleted:
@@ -373,9 +368,7 @@ def mark_read(*, user: User, room_id, seq) -> Membership:
         raise Invalid("seq must be a whole number.", fields={"seq": ["A whole number."]})
     room = member_room(user=user, room_id=room_id)
     seq = min(seq, room.last_seq)
-    moved = Membership.objects.filter(room=room, user=user, read_seq__lt=seq).update(
-        read_seq=seq
-    )
+    moved = Membership.objects.filter(room=room, user=user, read_seq__lt=seq).update(read_seq=seq)
     membership = Membership.objects.get(room=room, user=user)
     if moved:
         mark_notifications_read(user=user, url_prefix=room_url(room.pk))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from chat import selectors as chat_selectors
 from collab import selectors
 
 
@@ -12,6 +13,7 @@ from collab import selectors
 def dashboard(request):
     """Show my rooms, my open issues and my recent notifications."""
     context = {
+        "chat_rooms": chat_selectors.rooms_for(user=request.user),
         "notifications": selectors.recent_notifications(user=request.user, limit=8),
     }
     return render(request, "collab/dashboard.html", context)

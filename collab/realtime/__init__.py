@@ -69,9 +69,7 @@ def send_room_frame(room_id: int, frame: dict, *, seq: int = 0, skip_user: int |
 
 def publish_to_room(room_id: int, frame: dict, *, seq: int = 0, skip_user: int | None = None):
     """Deliver a frame to a room's connected members once the current transaction commits."""
-    transaction.on_commit(
-        partial(send_room_frame, room_id, frame, seq=seq, skip_user=skip_user)
-    )
+    transaction.on_commit(partial(send_room_frame, room_id, frame, seq=seq, skip_user=skip_user))
 
 
 async def asend_room_frame(room_id: int, frame: dict, *, skip_user: int | None = None):

@@ -13,6 +13,7 @@ tells every socket to resync.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -234,10 +235,8 @@ class RoomHub:
             try:
                 async with self.lock:
                     old, self.pubsub = self.pubsub, async_redis().pubsub()
-                    try:
+                    with contextlib.suppress(Exception):  # the old connection is broken
                         await old.aclose()
-                    except Exception:  # noqa: S110 - the old connection is broken anyway
-                        pass
                     if self.rooms:
                         await self.pubsub.subscribe(*[room_channel(r) for r in self.rooms])
                 break

@@ -185,7 +185,11 @@ async def test_sync_replays_exactly_what_was_missed_then_synced(people):
     replayed = [await receive_type(a, "chat.message") for _ in range(3)]
     assert [f["message"]["seq"] for f in replayed] == [2, 3, 4]
     assert [f["message"]["body"] for f in replayed] == ["missed 0", "missed 1", "missed 2"]
-    assert await receive_type(a, "chat.synced") == {"type": "chat.synced", "room": room.pk, "last": 4}
+    assert await receive_type(a, "chat.synced") == {
+        "type": "chat.synced",
+        "room": room.pk,
+        "last": 4,
+    }
     await a.disconnect()
 
 

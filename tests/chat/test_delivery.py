@@ -71,9 +71,7 @@ def test_two_web_processes_sharing_redis_deliver_within_a_second():
     alice_key, bob_key = token_for(alice), token_for(bob)
     env = {"REDIS_URL": redis_url(), "SESSION_COOKIE_SECURE": "false"}
     with daphne(**env) as first, daphne(**env) as second:
-        latency, frames = asyncio.run(
-            _send_across(first, second, alice_key, bob_key, room.pk)
-        )
+        latency, frames = asyncio.run(_send_across(first, second, alice_key, bob_key, room.pk))
     assert latency < 1.0, latency
     assert [f["message"]["body"] for f in frames] == ["across processes", "and back"]
 
@@ -98,13 +96,20 @@ async def _send_across(first: str, second: str, alice_key: str, bob_key: str, ro
         started = time.monotonic()
         await alice.send(
             json.dumps(
-                {"type": "chat.send", "room": room_id, "body": "across processes", "client_id": "x1"}
+                {
+                    "type": "chat.send",
+                    "room": room_id,
+                    "body": "across processes",
+                    "client_id": "x1",
+                }
             )
         )
         got = await next_message(bob)
         latency = time.monotonic() - started
         await bob.send(
-            json.dumps({"type": "chat.send", "room": room_id, "body": "and back", "client_id": "x2"})
+            json.dumps(
+                {"type": "chat.send", "room": room_id, "body": "and back", "client_id": "x2"}
+            )
         )
         echo = await next_message(alice)  # her own message comes back as acknowledgement
         assert echo["message"]["client_id"] == "x1"

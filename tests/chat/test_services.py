@@ -97,7 +97,7 @@ def test_the_21st_message_in_the_window_is_rate_limited_and_not_stored(member, c
         services.send_message(author=member, room_id=channel.pk, body="m", client_id="r20")
     assert Message.objects.count() == 20
     # A retry of an accepted message is not a new message: it still answers.
-    again, created = services.send_message(
+    _again, created = services.send_message(
         author=member, room_id=channel.pk, body="m", client_id="r3"
     )
     assert not created
@@ -107,7 +107,7 @@ def test_refused_messages_do_not_count_towards_the_rate_limit(member, channel):
     for _ in range(25):
         with pytest.raises(Invalid):
             services.send_message(author=member, room_id=channel.pk, body=" ")
-    message, created = services.send_message(author=member, room_id=channel.pk, body="ok")
+    _message, created = services.send_message(author=member, room_id=channel.pk, body="ok")
     assert created
 
 
