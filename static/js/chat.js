@@ -253,10 +253,44 @@ if (root) {
       dot.title = frame.online ? "Online" : "Offline";
     });
   });
-  on("chat.rooms", () => {
-    // A room was joined or left elsewhere: the room list is rendered by the server.
-    window.location.reload();
+  on("chat.rooms", async (frame) => {
+    // A room was joined or left (here or in another tab): refresh the room list in place.
+    if (frame.left.includes(roomId)) {
+      window.location.assign("/chat/");
+      return;
+    }
+    try {
+      const page = await api("GET", "/api/v1/rooms/?page_size=200");
+      renderRoomList(page.results);
+    } catch (error) {
+      connection.textContent = error.message;
+    }
   });
+
+  function renderRoomList(rooms) {
+    const roomList = document.querySelector("[data-room-list]");
+    if (!roomList) return;
+    const items = rooms.map((room) => {
+      const li = element("li");
+      const link = element("a", "chat-rooms__link");
+      link.href = `/chat/${room.id}/`;
+      link.dataset.roomLink = room.id;
+      link.dataset.lastSeq = room.last_seq;
+      link.dataset.readSeq = room.read_seq;
+      if (room.id === roomId) link.setAttribute("aria-current", "page");
+      const marker = element("span", room.kind === "direct" ? "presence-dot" : "", room.kind === "direct" ? "" : "#");
+      marker.setAttribute("aria-hidden", "true");
+      if (room.other_user) marker.dataset.presence = room.other_user.id;
+      const badge = element("span", "badge", String(room.unread_count));
+      badge.dataset.unread = room.id;
+      badge.append(element("span", "sr-only", " unread"));
+      badge.hidden = room.unread_count <= 0;
+      link.append(marker, " ", element("span", "chat-rooms__name", room.name), " ", badge);
+      li.append(link);
+      return li;
+    });
+    roomList.replaceChildren(...items);
+  }
   on("error", (frame) => {
     const el = frame.client_id && pending.get(frame.client_id);
     if (!el) {
