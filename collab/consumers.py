@@ -20,6 +20,17 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_TOO_BIG = 1009
+
+
+def in_thread(func):
+    """Run database work in a pooled thread, in parallel with other sockets' work.
+
+    Channels' default (one shared thread for the whole process) would queue every person's
+    send behind everyone else's; the room-row lock, not a single thread, orders messages.
+    """
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 # At most one typing frame per room every TYPING_INTERVAL seconds from one socket.
 TYPING_INTERVAL = 2.0
 
@@ -135,9 +146,7 @@ class CollabConsumer(AsyncJsonWebsocketConsumer):
         room = _room_field(frame)
         if not isinstance(frame.get("body"), str) or not isinstance(client_id, str):
             raise _invalid('chat.send needs "room", "body" and "client_id".')
-        message, created = await database_sync_to_async(_send)(
-            self.user, room, frame["body"], client_id
-        )
+        message, created = await in_thread(_send)(self.user, room, frame["body"], client_id)
         if not created:
             # A retry: the stored message goes back to this socket alone.
             await self.send_json(message)
@@ -148,7 +157,7 @@ class CollabConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise _invalid('chat.sync needs "after": the last seq you hold (0 for none).')
         while True:
-            texts, last, done = await database_sync_to_async(_sync_chunk)(self.user, room, after)
+            texts, last, done = await in_thread(_sync_chunk)(self.user, room, after)
             for text in texts:
                 await self.send(text_data=text)
             if done:
@@ -162,14 +171,14 @@ class CollabConsumer(AsyncJsonWebsocketConsumer):
         if now - self.typing_sent.get(room, 0) < TYPING_INTERVAL:
             return
         self.typing_sent[room] = now
-        await database_sync_to_async(_typing)(self.user, room)
+        await in_thread(_typing)(self.user, room)
 
     async def on_chat_read(self, frame: dict) -> None:
         room = _room_field(frame)
         seq = frame.get("seq")
         if isinstance(seq, bool) or not isinstance(seq, int):
             raise _invalid('chat.read needs "room" and "seq".')
-        await database_sync_to_async(_read)(self.user, room, seq)
+        await in_thread(_read)(self.user, room, seq)
 
     async def send_error(self, code: str, detail: str, client_id: str | None = None) -> None:
         frame = {"type": "error", "code": code, "detail": detail}

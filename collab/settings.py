@@ -312,3 +312,9 @@ if SENTRY_DSN:  # pragma: no cover - needs an outside service
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=10)
 DEMO_PASSWORD = "collab-demo-2026"  # noqa: S105 - printed by seed_demo, demo data only
+
+# Chat ---------------------------------------------------------------------------------------
+if REDIS_URL:
+    # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that channels_redis
+    # blocks in BZPOPMIN: an idle socket's receive then times out and daphne closes it (1011).
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [{"address": REDIS_URL, "socket_timeout": 15}]

@@ -205,7 +205,7 @@ class RoomHub:
     async def _subscribe(self, room_ids: list[int]) -> None:
         async with self.lock:
             if self.pubsub is None:
-                self.pubsub = async_redis().pubsub()
+                self.pubsub = async_redis(socket_timeout=None).pubsub()
             await self.pubsub.subscribe(*[room_channel(r) for r in room_ids])
             if self.reader is None or self.reader.done():
                 self.reader = self.loop.create_task(self._read())
@@ -234,7 +234,7 @@ class RoomHub:
             await asyncio.sleep(0.5)
             try:
                 async with self.lock:
-                    old, self.pubsub = self.pubsub, async_redis().pubsub()
+                    old, self.pubsub = self.pubsub, async_redis(socket_timeout=None).pubsub()
                     with contextlib.suppress(Exception):  # the old connection is broken
                         await old.aclose()
                     if self.rooms:
@@ -285,10 +285,12 @@ def sync_redis():
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
 
 
-def async_redis():
+def async_redis(*, socket_timeout: float | None = 5):
     import redis.asyncio
 
-    return redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+    return redis.asyncio.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=socket_timeout
+    )
 
 
 def publish(room_id: int, envelope: str) -> None:

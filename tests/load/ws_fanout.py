@@ -122,6 +122,7 @@ async def main(args) -> None:
     for c in clients:
         c.contiguous = start_seq
     readers = [asyncio.ensure_future(c.run()) for c in clients]
+    await asyncio.sleep(args.warmup)  # let connection work (presence, joins) settle
     senders = clients[: args.senders]
     interval = args.senders / args.rate
     sent = 0
@@ -197,5 +198,6 @@ if __name__ == "__main__":
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--rate", type=float, default=10, help="messages per second, all senders")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2, help="seconds before sending")
     parser.add_argument("--drain", type=float, default=2, help="seconds to wait after sending")
     asyncio.run(main(parser.parse_args()))
