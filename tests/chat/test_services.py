@@ -28,8 +28,11 @@ def test_seed_demo_people_are_in_the_team_channel_and_seeding_twice_changes_noth
     team = services.team_channel()
     count = Membership.objects.filter(room=team).count()
     assert count >= 6
+    messages = Message.objects.count()
+    assert messages >= 6 and Room.objects.filter(name="releases").exists()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Membership.objects.filter(room=team).count() == count
+    assert Message.objects.count() == messages
 
 
 def test_messages_get_gap_free_seqs_and_move_my_read_marker(member, channel):
