@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F, Func, OuterRef, Q, Subquery, Value
 
 from chat.models import Membership, Message, Room, RoomKind
-from chat.services import member_room
+from chat.services import MAX_INT, member_room
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -96,7 +96,7 @@ def parse_seq(value, name: str) -> int | None:
         raise Invalid(f"{name} must be a whole number.", fields={name: ["A number."]}) from None
     if seq < 0:
         raise Invalid(f"{name} must not be negative.", fields={name: ["Not negative."]})
-    return seq
+    return min(seq, MAX_INT)
 
 
 def history(

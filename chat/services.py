@@ -25,6 +25,19 @@ from collab.services import mark_notifications_read, notify
 MAX_BODY = 4000
 CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CHANNEL_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+# Ids and seqs are 64-bit in the database: a bigger number would be a database error, not a 404.
+MAX_INT = 2**63 - 1
+
+
+def as_id(value) -> int | None:
+    """Return `value` as a database id, or None when it cannot be one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_INT else None
 
 
 # Validation --------------------------------------------------------------------------------
@@ -116,10 +129,9 @@ def join_team_channel(*, user: User) -> Membership:
 
 def member_room(*, user: User, room_id, lock: bool = False) -> Room:
     """Return a room `user` belongs to, or raise `NotFound` (others may not know it exists)."""
-    try:
-        room_id = int(room_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such room.") from None
+    room_id = as_id(room_id)
+    if room_id is None:
+        raise NotFound("No such room.")
     rooms = Room.objects.filter(pk=room_id, memberships__user=user)
     if lock:
         rooms = rooms.select_for_update(of=("self",))
@@ -133,10 +145,9 @@ def member_room(*, user: User, room_id, lock: bool = False) -> Room:
 def open_direct_room(*, user: User, other_id) -> tuple[Room, bool]:
     """Return the direct room of `user` and another person (created the first time)."""
     require_permission(user, Permission.CHAT)
-    try:
-        other = User.objects.get(pk=int(other_id), is_active=True)
-    except (TypeError, ValueError, User.DoesNotExist):
-        raise NotFound("No such person.") from None
+    other = User.objects.filter(pk=as_id(other_id) or 0, is_active=True).first()
+    if other is None:
+        raise NotFound("No such person.")
     if other.pk == user.pk:
         raise Invalid("You cannot open a direct room with yourself.", fields={"user": ["Self."]})
     low, high = sorted([user.pk, other.pk])
@@ -188,7 +199,7 @@ def create_channel(*, user: User, name: str, topic: str = "") -> Room:
 def join_channel(*, user: User, room_id) -> Membership:
     """Join a channel; its messages start arriving on the person's open sockets."""
     require_permission(user, Permission.CHAT)
-    room = Room.objects.filter(pk=room_id, kind=RoomKind.CHANNEL).first()
+    room = Room.objects.filter(pk=as_id(room_id) or 0, kind=RoomKind.CHANNEL).first()
     if room is None:
         raise NotFound("No such channel.")
     membership, created = Membership.objects.get_or_create(
@@ -231,7 +242,7 @@ def send_message(*, author: User, room_id, body, client_id=None) -> tuple[Messag
         Message.objects.filter(author=author, client_id=client_id).select_related("author").first()
     )
     if existing is not None:
-        if existing.room_id != _room_id(room_id):
+        if existing.room_id != as_id(room_id):
             raise Invalid("This client_id was used for a message in another room.")
         return existing, False
     take_send_slot(author.pk)
@@ -247,13 +258,6 @@ def send_message(*, author: User, room_id, body, client_id=None) -> tuple[Messag
     except Exception:
         give_back_send_slot(author.pk)
         raise
-
-
-def _room_id(room_id) -> int | None:
-    try:
-        return int(room_id)
-    except (TypeError, ValueError):
-        return None
 
 
 @transaction.atomic
@@ -311,10 +315,9 @@ def _notify_people(*, room: Room, message: Message, author: User) -> None:
 
 
 def _own_message(*, user: User, message_id) -> Message:
-    try:
-        message_id = int(message_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such message.") from None
+    message_id = as_id(message_id)
+    if message_id is None:
+        raise NotFound("No such message.")
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("room", "author")
@@ -364,7 +367,7 @@ def delete_message(*, user: User, message_id) -> Message:
 @transaction.atomic
 def mark_read(*, user: User, room_id, seq) -> Membership:
     """Move my read marker forward (never back, never past the newest message)."""
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= MAX_INT:
         raise Invalid("seq must be a whole number.", fields={"seq": ["A whole number."]})
     room = member_room(user=user, room_id=room_id)
     seq = min(seq, room.last_seq)

@@ -156,6 +156,7 @@ class CollabConsumer(AsyncJsonWebsocketConsumer):
         after = frame.get("after")
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise _invalid('chat.sync needs "after": the last seq you hold (0 for none).')
+        after = min(after, 2**63 - 1)
         while True:
             texts, last, done = await in_thread(_sync_chunk)(self.user, room, after)
             for text in texts:

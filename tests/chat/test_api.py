@@ -208,3 +208,16 @@ def test_the_openapi_schema_documents_the_chat_endpoints(api):
     assert response.status_code == 200
     text = response.content.decode()
     assert "/api/v1/rooms/{room_id}/messages/" in text
+
+
+def test_numbers_too_big_for_the_database_answer_404_or_400_not_500(api, channel):
+    huge = 10**30
+    assert api.get(f"/api/v1/rooms/{huge}/messages/").status_code == 404
+    assert api.post(f"/api/v1/rooms/{huge}/messages/", {"body": "x"}).status_code == 404
+    assert api.patch(f"/api/v1/messages/{huge}/", {"body": "x"}).status_code == 404
+    assert api.post(f"/api/v1/rooms/{huge}/join/").status_code == 404
+    assert api.post("/api/v1/rooms/direct/", {"user": huge}).status_code == 404
+    url = f"/api/v1/rooms/{channel.pk}/messages/"
+    assert api.get(url, {"after": huge}).json()["results"] == []
+    assert api.get(url, {"before": huge}).status_code == 200
+    assert api.post(f"/api/v1/rooms/{channel.pk}/read/", {"seq": huge}).status_code == 400

@@ -92,6 +92,8 @@ async def test_a_repeated_client_id_stores_one_and_answers_the_sender_alone(peop
         {"type": "chat.send", "room": 1, "body": "a", "client_id": "bad id"},
         {"type": "chat.sync", "room": 1},
         {"type": "chat.sync", "room": 1, "after": -1},
+        {"type": "chat.sync", "room": 1, "after": True},
+        {"type": "chat.read", "room": 1, "seq": 10**30},
         {"type": "chat.read", "room": 1},
         {"type": "chat.typing"},
         {"type": "nope"},
@@ -137,6 +139,8 @@ async def test_sending_to_a_room_i_am_not_in_is_forbidden_and_stores_nothing(peo
     error = await receive_type(c, "error")
     assert error["code"] == "forbidden" and error["client_id"] == "in"
     for frame in (
+        {"type": "chat.send", "room": 10**30, "body": "x", "client_id": "big"},
+        {"type": "chat.sync", "room": 10**30, "after": 10**30},
         {"type": "chat.sync", "room": room, "after": 0},
         {"type": "chat.typing", "room": room},
         {"type": "chat.read", "room": room, "seq": 1},

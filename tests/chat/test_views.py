@@ -60,9 +60,7 @@ def test_opening_a_direct_room_from_the_page(member_client, other):
     assert "No such person" in bad.content.decode()
 
 
-def test_leads_create_channels_and_people_join_and_leave_from_the_page(
-    client, member, lead_user
-):
+def test_leads_create_channels_and_people_join_and_leave_from_the_page(client, member, lead_user):
     client.force_login(member)
     refused = client.post("/chat/channels/", {"name": "random"}, follow=True)
     assert "may not create channels" in refused.content.decode()
@@ -96,4 +94,4 @@ def test_the_dashboard_lists_my_rooms_with_unread_counts(member_client, member, 
     room = make_channel("dash", member, other)
     services.send_message(author=other, room_id=room.pk, body="hi")
     page = member_client.get("/").content.decode()
-    assert "My rooms" in page and "#dash" in page and "1<span class=\"sr-only\"> unread" in page
+    assert "My rooms" in page and "#dash" in page and '1<span class="sr-only"> unread' in page

@@ -51,6 +51,14 @@ def prepare(clients: int) -> tuple[int, list[str]]:
     return room.pk, keys
 
 
+def server_cpu(pid: int | None) -> float:
+    """Return the CPU seconds (user + system) a process has used so far (Linux)."""
+    if not pid:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Client:
     def __init__(self, url: str, key: str, room: int):
         self.url, self.key, self.room = url, key, room
@@ -149,9 +157,11 @@ async def main(args) -> None:
             sent += 1
             next_at += interval
 
+    cpu_before = server_cpu(args.server_pid)
     started = time.monotonic()
     await asyncio.gather(*(sender(i, c) for i, c in enumerate(senders)))
     elapsed = time.monotonic() - started
+    cpu_used = server_cpu(args.server_pid) - cpu_before
     await asyncio.sleep(args.drain)
     # A last sync per client: whatever is still missing now is lost for good.
     for c in clients:
@@ -183,6 +193,12 @@ async def main(args) -> None:
             f"latency ms: p50={pct(50):.1f} p95={pct(95):.1f} p99={pct(99):.1f} "
             f"max={latencies[-1] * 1000:.1f} mean={statistics.mean(latencies) * 1000:.1f}"
         )
+    if args.server_pid:
+        deliveries = stored * args.clients
+        print(
+            f"server CPU: {cpu_used:.2f} s over the sending window = "
+            f"{cpu_used / max(1, deliveries) * 1e6:.0f} µs per delivery (incl. storing the message)"
+        )
     print(
         f"lost={lost} shown_twice=0 wire_duplicates={sum(c.wire_duplicates for c in clients)} "
         f"resyncs={sum(c.resyncs for c in clients) - len(clients)}"
@@ -198,6 +214,7 @@ if __name__ == "__main__":
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--rate", type=float, default=10, help="messages per second, all senders")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--server-pid", type=int, help="daphne's pid, to report its CPU use")
     parser.add_argument("--warmup", type=float, default=2, help="seconds before sending")
     parser.add_argument("--drain", type=float, default=2, help="seconds to wait after sending")
     asyncio.run(main(parser.parse_args()))
