@@ -96,7 +96,8 @@ class CollabConsumer(AsyncJsonWebsocketConsumer):
         team = await database_sync_to_async(_team_room_id)()
         if team is not None:
             frame = {"type": "presence", "user": self.user.pk, "online": online}
-            await realtime.asend_room_frame(team, frame)
+            # Everyone else on the team; a person's own tabs know they are online.
+            await realtime.asend_room_frame(team, frame, skip_user=self.user.pk)
 
     async def receive(self, text_data=None, bytes_data=None):
         if not hasattr(self, "user"):
