@@ -96,3 +96,44 @@ def test_chat_and_search_pages_have_no_axe_violations(browser, live_url, login):
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     context.close()
+
+
+def test_history_extends_upwards_and_edits_and_deletes_arrive_live(
+    browser, live_url, login, settings
+):
+    from chat import services
+    from tests.chat.conftest import make_channel
+
+    alice = UserFactory(username="ann", display_name="Ann")
+    bob = UserFactory(username="ben", display_name="Ben")
+    room = make_channel("long", alice, bob)
+    settings.CHAT_RATE_LIMIT = 1000  # seeding 60 messages at once is not what this is about
+    for n in range(1, 61):
+        services.send_message(author=bob, room_id=room.pk, body=f"old message {n}")
+    alice_context = login(browser.new_context(), alice)
+    alice_page = alice_context.new_page()
+    alice_page.goto(f"{live_url}/chat/{room.pk}/")
+    expect(alice_page.locator("html")).to_have_attribute("data-socket", "open")
+    expect(alice_page.locator("li.msg")).to_have_count(50)
+    alice_page.get_by_role("button", name="Load older messages").click()
+    expect(alice_page.locator("li.msg")).to_have_count(60)
+    expect(alice_page.locator("li.msg").first).to_contain_text("old message 1")
+    expect(alice_page.get_by_role("button", name="Load older messages")).to_be_hidden()
+
+    bob_context = login(browser.new_context(), bob)
+    bob_page = bob_context.new_page()
+    bob_page.goto(f"{live_url}/chat/{room.pk}/")
+    expect(bob_page.locator("html")).to_have_attribute("data-socket", "open")
+    newest = bob_page.locator("li.msg", has_text="old message 60")
+    newest.get_by_role("button", name="Edit message 60").click()
+    editor = bob_page.get_by_label("Edit message")
+    editor.fill("edited *message* 60")
+    editor.press("Enter")
+    expect(alice_page.locator("#msg-60 em")).to_have_text("message")
+    expect(alice_page.locator("#msg-60 .msg__edited")).to_have_text("(edited)")
+    bob_page.once("dialog", lambda dialog: dialog.accept())
+    bob_page.locator("#msg-60").get_by_role("button", name="Delete message 60").click()
+    expect(alice_page.locator("#msg-60")).to_contain_text("Message deleted.")
+    expect(alice_page.locator("li.msg")).to_have_count(60)
+    alice_context.close()
+    bob_context.close()
