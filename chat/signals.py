@@ -1,4 +1,4 @@
-"""Put every new person in the team channel the moment they exist.
+"""Put every active person in the team channel the moment they exist (or become active).
 
 People are created in many places: allauth signup, GitHub sign-in, the admin,
 `createsuperuser`, `seed_demo`, invitations, test factories. A `post_save` receiver on the user
@@ -12,8 +12,12 @@ from django.dispatch import receiver
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="chat-join-team-channel")
-def join_team_channel_on_creation(sender, instance, created, raw=False, **kwargs):
-    if created and not raw and instance.is_active:
-        from chat.services import join_team_channel
+def join_team_channel_when_active(sender, instance, created, raw=False, update_fields=None, **kw):
+    if raw or not instance.is_active:
+        return
+    # Saves that cannot have activated anyone (a login stamping last_login) cost nothing.
+    if not created and update_fields is not None and "is_active" not in update_fields:
+        return
+    from chat.services import join_team_channel
 
-        join_team_channel(user=instance)
+    join_team_channel(user=instance)

@@ -236,3 +236,12 @@ def test_a_lead_role_is_not_needed_to_open_a_direct_room(other):
     lead = UserFactory(role=Role.ADMIN)
     room, created = services.open_direct_room(user=lead, other_id=other.pk)
     assert created and room.kind == "direct"
+
+
+def test_a_person_activated_later_joins_the_team_channel():
+    person = UserFactory(is_active=False)
+    team = services.team_channel()
+    assert not Membership.objects.filter(room=team, user=person).exists()
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    assert Membership.objects.filter(room=team, user=person).exists()
