@@ -99,6 +99,16 @@ def parse_seq(value, name: str) -> int | None:
     return min(seq, MAX_INT)
 
 
+def parse_seq_or_none(value) -> int | None:
+    """Return a seq from a query string, or None when it is missing or not one."""
+    from collab.errors import Invalid
+
+    try:
+        return parse_seq(value, "seq")
+    except Invalid:
+        return None
+
+
 def history(
     *, user, room_id, before: int | None = None, after: int | None = None, limit: int = 50
 ) -> tuple[Room, list[Message], bool]:

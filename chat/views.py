@@ -25,8 +25,16 @@ def index(request):
 @login_required
 def room(request, room_id: int):
     """Show a room: my rooms with unread counts, the latest history, the composer."""
+    # A link to one message (search, notifications) opens the history around it; the page's
+    # script then syncs everything newer.
+    target = selectors.parse_seq_or_none(request.GET.get("seq"))
     try:
         current, page, has_more = selectors.history(user=request.user, room_id=room_id)
+        if target and page and target < page[0].seq:
+            _room, page, _newer = selectors.history(
+                user=request.user, room_id=room_id, after=max(0, target - 10)
+            )
+            has_more = target - 10 >= 1
     except NotFound:
         raise Http404("No such room.") from None
     rooms = selectors.rooms_for(user=request.user)

@@ -95,3 +95,14 @@ def test_the_dashboard_lists_my_rooms_with_unread_counts(member_client, member, 
     services.send_message(author=other, room_id=room.pk, body="hi")
     page = member_client.get("/").content.decode()
     assert "My rooms" in page and "#dash" in page and '1<span class="sr-only"> unread' in page
+
+
+def test_a_link_to_an_old_message_opens_the_history_around_it(member_client, member, settings):
+    settings.CHAT_RATE_LIMIT = 1000
+    room = make_channel("deep", member)
+    for n in range(1, 81):
+        services.send_message(author=member, room_id=room.pk, body=f"number {n}.")
+    page = member_client.get(f"/chat/{room.pk}/", {"seq": 5}).content.decode()
+    assert 'id="msg-5"' in page and 'id="msg-1"' in page and 'id="msg-80"' not in page
+    latest = member_client.get(f"/chat/{room.pk}/", {"seq": "junk"}).content.decode()
+    assert 'id="msg-80"' in latest and 'id="msg-5"' not in latest
