@@ -22,6 +22,13 @@ def _fresh_rate_limit(settings):
 
     cache.clear()
     settings.CHAT_RATE_LIMIT = 20
+    if settings.REDIS_URL:
+        # Presence lives in its own Redis keys; test databases reuse user ids across runs.
+        from collab import presence
+
+        keys = list(presence._redis().scan_iter(f"{settings.CACHE_KEY_PREFIX}:presence:*"))
+        if keys:
+            presence._redis().delete(*keys)
 
 
 @pytest.fixture

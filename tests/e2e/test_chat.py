@@ -1,8 +1,17 @@
 """Two people chat live in a real browser: team channel and a direct room."""
 
+import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(live_url):
+    # Test databases reuse ids; rate-limit counters of an earlier run must not carry over.
+    cache.clear()
+
 
 RECORD_PENDING = """
 () => {
