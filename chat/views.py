@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.permissions import Permission, has_permission
 from chat import selectors, services
 from chat.models import Room, RoomKind
+from collab import presence
 from collab.errors import DomainError, NotFound
 
 
@@ -39,7 +40,10 @@ def room(request, room_id: int):
         raise Http404("No such room.") from None
     rooms = selectors.rooms_for(user=request.user)
     current = next((r for r in rooms if r.pk == current.pk), current)
+    # Presence frames announce changes only: the page starts from who is online now.
+    online = presence.online_user_ids(r.other_user.pk for r in rooms if r.other_user)
     context = {
+        "online_ids": online,
         "room": current,
         "rooms": rooms,
         "messages_page": page,

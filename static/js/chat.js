@@ -252,6 +252,9 @@ if (root) {
       dot.classList.toggle("is-online", frame.online);
       dot.title = frame.online ? "Online" : "Offline";
     });
+    document.querySelectorAll(`[data-presence-text="${frame.user}"]`).forEach((text) => {
+      text.textContent = frame.online ? " (online)" : " (offline)";
+    });
   });
   on("chat.rooms", async (frame) => {
     // A room was joined or left (here or in another tab): refresh the room list in place.

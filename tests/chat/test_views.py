@@ -106,3 +106,13 @@ def test_a_link_to_an_old_message_opens_the_history_around_it(member_client, mem
     assert 'id="msg-5"' in page and 'id="msg-1"' in page and 'id="msg-80"' not in page
     latest = member_client.get(f"/chat/{room.pk}/", {"seq": "junk"}).content.decode()
     assert 'id="msg-80"' in latest and 'id="msg-5"' not in latest
+
+
+def test_a_direct_room_shows_whether_the_other_person_is_online(member_client, other, direct):
+    from collab import presence
+
+    presence.mark_online(user_id=other.pk, connection_id="tab")
+    page = member_client.get(f"/chat/{direct.pk}/").content.decode()
+    assert "presence-dot is-online" in page and "(online)" in page
+    presence.mark_offline(user_id=other.pk, connection_id="tab")
+    assert "(offline)" in member_client.get(f"/chat/{direct.pk}/").content.decode()
