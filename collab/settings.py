@@ -392,3 +392,9 @@ CELERY_BEAT_SCHEDULE["collab.purge_read_notifications"] = {
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DeliveryEnum"] = (
     "collab.models.Delivery"
 )
+
+# Chat ---------------------------------------------------------------------------------------
+if REDIS_URL:
+    # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that channels_redis
+    # blocks in BZPOPMIN: an idle socket's receive then times out and daphne closes it (1011).
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [{"address": REDIS_URL, "socket_timeout": 15}]

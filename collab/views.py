@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from chat import selectors as chat_selectors
 from collab import selectors
 from issues.selectors import open_issues_for
 
@@ -13,6 +14,7 @@ from issues.selectors import open_issues_for
 def dashboard(request):
     """Show my rooms, my open issues and my recent notifications."""
     context = {
+        "chat_rooms": chat_selectors.rooms_for(user=request.user),
         "notifications": selectors.recent_notifications(user=request.user, limit=8),
         "open_issues": open_issues_for(user=request.user, limit=8),
     }

@@ -65,3 +65,51 @@ def close_user_connections(user_id: int, *, code: int = 4401) -> None:
     async_to_sync(get_channel_layer().group_send)(
         user_group(user_id), {"type": CLOSE_EVENT, "code": code}
     )
+
+
+# Rooms: frames for everyone in a room go through the room hub, encoded once ----------------
+ROOMS_EVENT = "collab.rooms"
+
+
+def send_room_frame(room_id: int, frame: dict, *, seq: int = 0, skip_user: int | None = None):
+    """Deliver a frame to every connected member of a room, now (`seq` orders messages)."""
+    from collab.realtime import hub
+
+    try:
+        hub.publish(room_id, hub.encode(frame=frame, seq=seq, skip_user=skip_user))
+    except Exception:  # the database is the record: clients resync from it
+        logger.exception("could not publish %s to room %s", frame.get("type"), room_id)
+
+
+def publish_to_room(room_id: int, frame: dict, *, seq: int = 0, skip_user: int | None = None):
+    """Deliver a frame to a room's connected members once the current transaction commits."""
+    transaction.on_commit(partial(send_room_frame, room_id, frame, seq=seq, skip_user=skip_user))
+
+
+async def asend_room_frame(room_id: int, frame: dict, *, skip_user: int | None = None):
+    """Deliver a frame to a room's connected members from async code (presence)."""
+    from collab.realtime import hub
+
+    try:
+        await hub.apublish(room_id, hub.encode(frame=frame, skip_user=skip_user))
+    except Exception:
+        logger.exception("could not publish %s to room %s", frame.get("type"), room_id)
+
+
+def send_room_changes(user_id: int, *, join: dict[int, int] | None = None, leave=()) -> None:
+    """Tell a person's open sockets to start (`room id -> last seq`) or stop following rooms."""
+    layer = get_channel_layer()
+    event = {
+        "type": ROOMS_EVENT,
+        "join": {str(k): v for k, v in (join or {}).items()},
+        "leave": list(leave),
+    }
+    try:
+        async_to_sync(layer.group_send)(user_group(user_id), event)
+    except Exception:
+        logger.exception("could not tell user %s about room changes", user_id)
+
+
+def publish_room_changes(user_id: int, *, join: dict[int, int] | None = None, leave=()) -> None:
+    """Tell a person's sockets about joined or left rooms once the transaction commits."""
+    transaction.on_commit(partial(send_room_changes, user_id, join=join, leave=list(leave)))
