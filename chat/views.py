@@ -15,6 +15,7 @@ from chat import selectors, services
 from chat.models import Room, RoomKind
 from collab import presence
 from collab.errors import DomainError, NotFound
+from issues.selectors import issues_raised_from
 
 
 @login_required
@@ -40,6 +41,10 @@ def room(request, room_id: int):
         raise Http404("No such room.") from None
     rooms = selectors.rooms_for(user=request.user)
     current = next((r for r in rooms if r.pk == current.pk), current)
+    # "An issue was raised from this message", for the issues this person may see.
+    raised = issues_raised_from(user=request.user, message_ids=[m.pk for m in page])
+    for message in page:
+        message.visible_raised_issues = raised.get(message.pk, [])
     # Presence frames announce changes only: the page starts from who is online now.
     online = presence.online_user_ids(r.other_user.pk for r in rooms if r.other_user)
     context = {

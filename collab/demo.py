@@ -80,17 +80,20 @@ def seed(*, people, stdout) -> None:
     for recipient, actor, kind, title, body, url, read in DEMO_NOTIFICATIONS:
         if recipient not in people:
             continue
-        _row, was_created = Notification.objects.get_or_create(
+        # Chat's and issues' demo data may already have notified the same thing.
+        if Notification.objects.filter(
+            recipient=people[recipient], kind=kind, title=title
+        ).exists():
+            continue
+        Notification.objects.create(
             recipient=people[recipient],
             kind=kind,
             title=title,
-            defaults={
-                "actor": people.get(actor),
-                "body": body,
-                "url": url,
-                "read_at": timezone.now() if read else None,
-            },
+            actor=people.get(actor),
+            body=body,
+            url=url,
+            read_at=timezone.now() if read else None,
         )
-        created += was_created
+        created += 1
     if created:
         stdout.write(f"  created {created} notifications")

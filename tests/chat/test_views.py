@@ -116,3 +116,22 @@ def test_a_direct_room_shows_whether_the_other_person_is_online(member_client, o
     assert "presence-dot is-online" in page and "(online)" in page
     presence.mark_offline(user_id=other.pk, connection_id="tab")
     assert "(offline)" in member_client.get(f"/chat/{direct.pk}/").content.decode()
+
+
+def test_a_message_shows_the_issues_raised_from_it_to_those_who_may_see_them(
+    client, member, other, channel
+):
+    from issues.services import report_issue
+
+    message, _new = services.send_message(author=other, room_id=channel.pk, body="login is broken")
+    issue = report_issue(reporter=other, title="Login broken", source_message_id=message.pk)
+    # The reporter sees the marker with a link to the issue ...
+    client.force_login(other)
+    page = client.get(f"/chat/{channel.pk}/").content.decode()
+    assert "Issue raised:" in page
+    assert f'href="/issues/{issue.pk}/">#{issue.pk} Login broken</a>' in page
+    # ... another developer, who may not see that issue, sees no trace of it.
+    client.force_login(member)
+    page = client.get(f"/chat/{channel.pk}/").content.decode()
+    assert "Login broken" not in page
+    assert "Issue raised:" not in page
