@@ -70,66 +70,15 @@ def wait_for_http(url: str, *, timeout: float = 20.0, process=None) -> None:
 
 
 @contextmanager
-def daphne(**env_overrides: str | None):
-    """Run `daphne collab.asgi:application` on a free port; yield its base URL."""
-    port = free_port()
-    log = open(Path(settings.DATA_DIR) / f"daphne-{port}.log", "w+b")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--websocket-max-message-size",
-            "65536",
-            "collab.asgi:application",
-        ],
-        cwd=BASE_DIR,
-        env=process_env(**env_overrides),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{url}/healthz", process=process)
-        yield url
-    except Exception:
-        log.seek(0)
-        sys.stderr.write(log.read().decode(errors="replace")[-4000:])
-        raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+def child_process(args: list[str], *, log_name: str, env_overrides: dict):
+    """Run `python -m <args>` on the test database; yield it; stop it and close its log.
 
-
-@contextmanager
-def celery_worker(**env_overrides: str | None):
-    """Run one Celery worker process (solo pool); yield the process."""
+    When the block fails, the end of the process's log is printed to help explain why.
+    """
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
-    log = open(Path(settings.DATA_DIR) / f"worker-{os.getpid()}.log", "w+b")  # noqa: SIM115
+    log = open(Path(settings.DATA_DIR) / log_name, "w+b")  # noqa: SIM115
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "collab",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        [sys.executable, "-m", *args],
         cwd=BASE_DIR,
         env=process_env(**env_overrides),
         stdout=log,
@@ -149,3 +98,25 @@ def celery_worker(**env_overrides: str | None):
             process.kill()
             process.wait()
         log.close()
+
+
+@contextmanager
+def daphne(**env_overrides: str | None):
+    """Run `daphne collab.asgi:application` on a free port; yield its base URL."""
+    port = free_port()
+    args = ["daphne", "-b", "127.0.0.1", "-p", str(port)]
+    args += ["--websocket-max-message-size", "65536", "collab.asgi:application"]
+    with child_process(args, log_name=f"daphne-{port}.log", env_overrides=env_overrides) as proc:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{url}/healthz", process=proc)
+        yield url
+
+
+@contextmanager
+def celery_worker(**env_overrides: str | None):
+    """Run one Celery worker process (solo pool); yield the process."""
+    args = ["celery", "-A", "collab", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    args += ["--without-gossip", "--without-mingle"]
+    log_name = f"worker-{os.getpid()}.log"
+    with child_process(args, log_name=log_name, env_overrides=env_overrides) as process:
+        yield process

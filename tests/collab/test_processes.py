@@ -46,7 +46,8 @@ def sender_for(broker_env: dict) -> Celery:
     """Return a Celery app configured like a web process with `broker_env`."""
     from django.conf import settings
 
-    app = Celery("collab-test-sender")
+    # Not the current app: shared tasks (notification emails...) must keep the project's app.
+    app = Celery("collab-test-sender", set_as_current=False)
     if broker_env.get("REDIS_URL"):
         app.conf.broker_url = broker_env["REDIS_URL"]
         app.conf.result_backend = broker_env["REDIS_URL"]
@@ -63,7 +64,6 @@ def test_a_task_runs_in_the_worker_process_not_in_the_caller(broker):
     env = {"REDIS_URL": redis_url_for_tests()} if broker == "redis" else {"REDIS_URL": None}
     sender = sender_for(env)
     with celery_worker(**env):
-        result = sender.send_task("collab.tasks.probe")
-        answer = result.get(timeout=60)
+        answer = sender.send_task("collab.tasks.probe").get(timeout=60)
     assert answer["pid"] != os.getpid()
     assert isinstance(answer["pid"], int)
