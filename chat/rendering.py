@@ -6,8 +6,9 @@ import re
 import xml.etree.ElementTree as etree
 
 import markdown
-import nh3
 from markdown.inlinepatterns import InlineProcessor
+
+from collab.markdown import sanitize_html
 
 # Usernames as Django allows them (letters, digits and @.+-_), not ending in a dot.
 MENTION_RE = r"(?<![\w@/])@([\w.+-]*[\w+-])"
@@ -17,7 +18,6 @@ ALLOWED_TAGS = {
     "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "code": {"class"}}
-LINK_REL = "noopener noreferrer nofollow"
 
 
 class MentionProcessor(InlineProcessor):
@@ -43,13 +43,7 @@ def _markdown() -> markdown.Markdown:
 def render_markdown(body: str) -> str:
     """Return the sanitized HTML of a Markdown message body."""
     html = _markdown().convert(body)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        link_rel=LINK_REL,
-        url_schemes={"http", "https", "mailto"},
-    )
+    return sanitize_html(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)
 
 
 def mentioned_usernames(body: str) -> set[str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import markdown
-import nh3
+
+from collab.markdown import sanitize_html
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
@@ -17,10 +18,4 @@ def render_markdown(text: str) -> str:
     """Return `text` as Markdown rendered to HTML with everything unsafe removed."""
     # Raw HTML in the source is escaped by nh3 below; Markdown only adds structure.
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return sanitize_html(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)
