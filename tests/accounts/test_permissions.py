@@ -16,6 +16,7 @@ from accounts.permissions import (
 from collab.asgi import application
 from collab.errors import Forbidden
 from tests.factories import UserFactory
+from tests.ws import frames_of, receives_nothing_but_presence
 
 # What each role may do, written out by hand so a change to the table must change this too.
 EXPECTED = {
@@ -173,11 +174,7 @@ async def test_websocket_tells_only_people_who_triage_about_a_new_issue(role):
     assert (await communicator.connect())[0]
     await sync_to_async(report_issue)(reporter=reporter, title="Login page is down")
     if Permission.TRIAGE in EXPECTED[role]:
-        kinds = set()
-        for _ in range(2):
-            frame = await communicator.receive_json_from(timeout=3)
-            kinds.add(frame["type"])
-        assert kinds == {"issue.updated", "notification"}
+        await frames_of(communicator, {"issue.updated", "notification"})
     else:
-        assert await communicator.receive_nothing(timeout=0.5)
+        assert await receives_nothing_but_presence(communicator, timeout=0.5)
     await communicator.disconnect()

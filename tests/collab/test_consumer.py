@@ -12,6 +12,7 @@ from accounts.services import create_api_token
 from collab import realtime
 from collab.asgi import application
 from tests.factories import UserFactory
+from tests.ws import next_frame, receives_nothing_but_presence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,8 +134,8 @@ async def test_events_published_to_a_person_reach_only_their_sockets(connected):
     assert (await other_ws.connect())[0]
     frame = {"type": "notification", "unread_count": 3}
     await database_sync_to_async(realtime.send_frame_to_users)([user.pk], frame)
-    assert await ws.receive_json_from() == frame
-    assert await other_ws.receive_nothing(timeout=0.2)
+    assert await next_frame(ws, "notification") == frame
+    assert await receives_nothing_but_presence(other_ws, timeout=0.2)
     await other_ws.disconnect()
 
 

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from collab.asgi import application
 from collab.services import mark_all_read, mark_read, notify
 from tests.factories import UserFactory
+from tests.ws import next_frame, receives_nothing_but_presence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,23 +28,6 @@ async def connect(user):
     connected, _ = await communicator.connect()
     assert connected
     return communicator
-
-
-async def next_frame(socket, frame_type: str, timeout: float = 5) -> dict:
-    """Return the next frame of `frame_type`, passing over presence frames about teammates."""
-    while True:
-        frame = await socket.receive_json_from(timeout=timeout)
-        if frame["type"] == frame_type:
-            return frame
-        assert frame["type"] == "presence", frame
-
-
-async def receives_nothing_but_presence(socket, timeout: float) -> bool:
-    """Return True when nothing but presence frames arrives within `timeout`."""
-    while not await socket.receive_nothing(timeout=timeout):
-        frame = await socket.receive_json_from()
-        assert frame["type"] == "presence", frame
-    return True
 
 
 async def test_a_connected_recipient_gets_the_frame_with_the_unread_count_and_nobody_else():

@@ -9,6 +9,7 @@ from accounts.services import create_api_token
 from collab.routing import websocket_urlpatterns
 from collab.websocket import WebSocketAuthMiddleware
 from issues import services
+from tests.ws import frames_of, receives_nothing_but_presence
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -25,15 +26,6 @@ async def connect(user):
     return communicator
 
 
-async def frames_until(communicator, kinds: set[str]) -> dict[str, dict]:
-    """Receive frames until one of each kind in `kinds` arrived; return them by kind."""
-    seen: dict[str, dict] = {}
-    while not kinds <= seen.keys():
-        frame = await communicator.receive_json_from(timeout=3)
-        seen.setdefault(frame["type"], frame)
-    return seen
-
-
 async def test_reporter_socket_receives_the_triage_change_and_a_bystander_does_not(
     reporter, other_dev, lead
 ):
@@ -43,11 +35,11 @@ async def test_reporter_socket_receives_the_triage_change_and_a_bystander_does_n
     await sync_to_async(services.update_issue)(
         actor=lead, issue_id=issue.pk, status="in_review", priority="high"
     )
-    seen = await frames_until(mine, {"issue.updated", "notification"})
+    seen = await frames_of(mine, {"issue.updated", "notification"})
     issue_frame = seen["issue.updated"]["issue"]
     assert issue_frame["id"] == issue.pk
     assert (issue_frame["status"], issue_frame["priority"]) == ("in_review", "high")
     assert seen["notification"]["notification"]["kind"] == "issue_status"
-    assert await theirs.receive_nothing(timeout=0.5)
+    assert await receives_nothing_but_presence(theirs, timeout=0.5)
     await mine.disconnect()
     await theirs.disconnect()
